@@ -1,0 +1,3 @@
+package dev.sandtable.model;
+
+public enum ResourceKind { SANDBOX, POOL, SNAPSHOT, TEMPLATE }

@@ -1,0 +1,3 @@
+package dev.sandtable.model;
+
+public enum SnapshotState { CREATING, READY, FAILED, DELETING }

@@ -1,0 +1,4 @@
+package dev.sandtable.model;
+
+/** Where a sandbox came from. */
+public enum SourceKind { TEMPLATE, SNAPSHOT, POOL, IMAGE, UNKNOWN }

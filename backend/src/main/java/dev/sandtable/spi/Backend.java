@@ -1,0 +1,70 @@
+package dev.sandtable.spi;
+
+import dev.sandtable.model.Pool;
+import dev.sandtable.model.Sandbox;
+import dev.sandtable.model.Snapshot;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The one interface every backend implements: the embedded local runtime, Docker, Kubernetes, E2B-compatible platforms.
+ *
+ * <p>Every operation is asynchronous and never blocks the caller; failures complete the future exceptionally with a
+ * {@link SandtableException} whose message is fit to show a user. An operation the backend lacks is reported by
+ * {@link #capabilities()} and fails with {@link ErrorCode#UNSUPPORTED}.
+ *
+ * <p>Sandbox and snapshot arguments accept the id or the name.
+ */
+public interface Backend extends AutoCloseable {
+
+    BackendInfo info();
+
+    Capabilities capabilities();
+
+    /**
+     * Subscribes to the live view, as an informer gives it: first one {@link BackendEvent.Synced} with the whole
+     * inventory, then change events in order. After a reconnect the backend sends a new {@code Synced}.
+     * Events arrive on a backend thread; the listener must not block.
+     */
+    Subscription watch(Consumer<BackendEvent> listener);
+
+    CompletableFuture<Sandbox> create(CreateSandboxRequest request);
+
+    CompletableFuture<Sandbox> pause(String sandbox);
+
+    CompletableFuture<Sandbox> resume(String sandbox);
+
+    CompletableFuture<Void> destroy(String sandbox);
+
+    CompletableFuture<Snapshot> snapshot(String sandbox, String snapshotName);
+
+    /** Creates a new sandbox from a snapshot; may be called any number of times for one snapshot. */
+    CompletableFuture<Sandbox> restore(String snapshot, String sandboxName);
+
+    CompletableFuture<Void> deleteSnapshot(String snapshot);
+
+    CompletableFuture<Pool> createPool(PoolSpec spec);
+
+    CompletableFuture<Pool> resizePool(String pool, int minIdle, int maxSize);
+
+    CompletableFuture<Void> deletePool(String pool);
+
+    /** Gets an idle, running member or creates one; the handle must be released. */
+    CompletableFuture<Claim> claim(String pool);
+
+    CompletableFuture<Void> release(String claimId, ReleaseMode mode);
+
+    /** Terminal sessions: filled by the streams issue. */
+    default CompletableFuture<TerminalSession> openTerminal(String sandbox, TerminalRequest request) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "terminals"));
+    }
+
+    /** Directory watches: filled by the streams issue. */
+    default CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, Consumer<FsEvent> events) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "directory watches"));
+    }
+
+    @Override
+    void close();
+}

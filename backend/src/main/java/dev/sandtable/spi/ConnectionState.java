@@ -1,0 +1,3 @@
+package dev.sandtable.spi;
+
+public enum ConnectionState { CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED }
