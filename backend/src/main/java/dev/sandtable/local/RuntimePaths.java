@@ -19,7 +19,10 @@ public record RuntimePaths(Path data, Path state, Path runtime) {
         return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
     }
 
+    /** SANDTABLE_HOME, when set, puts all three folders below it (isolated instances, tests, demos). */
     static RuntimePaths fromEnvironment(Map<String, String> env, Path home) {
+        String sandtableHome = env.get("SANDTABLE_HOME");
+        if (sandtableHome != null && !sandtableHome.isBlank()) return under(Path.of(sandtableHome).toAbsolutePath());
         Path data = xdg(env, "XDG_DATA_HOME", home.resolve(".local/share"));
         Path state = xdg(env, "XDG_STATE_HOME", home.resolve(".local/state"));
         String runtimeDir = env.get("XDG_RUNTIME_DIR");

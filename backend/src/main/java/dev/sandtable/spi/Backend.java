@@ -3,6 +3,7 @@ package dev.sandtable.spi;
 import dev.sandtable.model.Pool;
 import dev.sandtable.model.Sandbox;
 import dev.sandtable.model.Snapshot;
+import dev.sandtable.model.Template;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -54,6 +55,15 @@ public interface Backend extends AutoCloseable {
     CompletableFuture<Claim> claim(String pool);
 
     CompletableFuture<Void> release(String claimId, ReleaseMode mode);
+
+    /** Makes a template from a snapshot: new sandboxes and pools can then start from its file tree. */
+    default CompletableFuture<Template> createTemplate(String snapshot, String templateName) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "templates made from snapshots"));
+    }
+
+    default CompletableFuture<Void> deleteTemplate(String template) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "deleting templates"));
+    }
 
     /** Terminal sessions: filled by the streams issue. */
     default CompletableFuture<TerminalSession> openTerminal(String sandbox, TerminalRequest request) {

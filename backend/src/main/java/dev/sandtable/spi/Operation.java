@@ -14,6 +14,8 @@ public enum Operation {
     POOL_DELETE("Delete pool"),
     POOL_CLAIM("Claim from pool"),
     POOL_RELEASE("Release to pool"),
+    TEMPLATE_CREATE("Make template from snapshot"),
+    TEMPLATE_DELETE("Delete template"),
     TERMINAL("Open terminal"),
     WATCH_DIR("Watch directory");
 

@@ -80,7 +80,9 @@ public final class SyntheticBackend implements Backend {
     public Capabilities capabilities() {
         return Capabilities.all()
                 .without(dev.sandtable.spi.Operation.TERMINAL, "Synthetic sandboxes have no processes")
-                .without(dev.sandtable.spi.Operation.WATCH_DIR, "Synthetic sandboxes have no files");
+                .without(dev.sandtable.spi.Operation.WATCH_DIR, "Synthetic sandboxes have no files")
+                .without(dev.sandtable.spi.Operation.TEMPLATE_CREATE, "Synthetic snapshots hold no files")
+                .without(dev.sandtable.spi.Operation.TEMPLATE_DELETE, "The synthetic template is built in");
     }
 
     @Override
