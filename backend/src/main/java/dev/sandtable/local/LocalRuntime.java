@@ -376,8 +376,9 @@ public final class LocalRuntime implements Backend {
         }));
     }
 
+    /** Not fsynced: it must survive a killed JVM (the page cache does); after a power cut no process is left anyway. */
     private void writeProcessInfo(LocalSandbox sb, SandboxProcessInfo info) throws IOException {
-        Trees.writeJsonAtomically(sb.dir.resolve(LocalSandbox.PROCESS_FILE), info);
+        Trees.writeJsonAtomically(sb.dir.resolve(LocalSandbox.PROCESS_FILE), info, false);
     }
 
     /** Waits until the init runs (after setsid, and inside bubblewrap when used); returns its pid. */
