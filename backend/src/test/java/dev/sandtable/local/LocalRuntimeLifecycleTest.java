@@ -174,7 +174,7 @@ class LocalRuntimeLifecycleTest {
 
     @Test
     void aSecondRuntimeOnTheSameFoldersIsRefused() {
-        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
+        try (LocalRuntime _ = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
             var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.sandtable.spi.SandtableException.class,
                     () -> new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS));
             assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);

@@ -84,7 +84,7 @@ class LocalRuntimeRecoveryTest {
             Path dir = Files.createDirectories(paths.sandboxes().resolve("sb-stale"));
             Trees.writeJsonAtomically(dir.resolve(LocalSandbox.PROCESS_FILE), new SandboxProcessInfo("sb-stale",
                     stranger.pid(), start - 1, stranger.pid(), null, List.of(), dir.resolve("workspace"), "/x"));
-            try (LocalRuntime rt = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
+            try (LocalRuntime _ = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
                 assertThat(stranger.isAlive()).isTrue();
                 assertThat(dir).doesNotExist();
             }
