@@ -181,4 +181,18 @@ class LocalRuntimeLifecycleTest {
             assertThat(e.getMessage()).contains("already using");
         }
     }
+
+    @Test
+    void aBubblewrapSandboxWhoseInitIsKilledIsShownFailed() {
+        LocalTesting.assumeBubblewrap();
+        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.FAST.withIsolation(IsolationMode.BUBBLEWRAP))) {
+            await(rt.create(CreateSandboxRequest.fromTemplate("inner", null)));
+            SandboxProcessInfo p = rt.processInfo("inner");
+            Posix.kill(p.initPid(), Posix.SIGKILL);
+            waitUntil("the sandbox is failed", () -> rt.inventory().sandboxes().getFirst().state() == SandboxState.FAILED);
+            System.out.println("bwrap failure reason: " + rt.inventory().sandboxes().getFirst().stateReason());
+            assertThat(rt.inventory().sandboxes().getFirst().stateReason()).contains("main process");
+            waitUntil("bwrap is gone", () -> !ProcStat.sameProcess(p.mainPid(), p.mainStartTime()));
+        }
+    }
 }
