@@ -26,12 +26,10 @@ import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.Subscription;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -67,7 +65,6 @@ public final class LocalRuntime implements Backend {
     public static final String HOST_SHELL = "host-shell";
     private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
     private static final Set<SandboxState> SNAPSHOTTABLE = Set.of(SandboxState.RUNNING, SandboxState.PAUSED, SandboxState.FAILED);
-    private static final String SETSID = BubblewrapLauncher.findOnPath("setsid").map(Path::toString).orElse(null);
     private static final Template HOST_SHELL_TEMPLATE = new Template(HOST_SHELL, HOST_SHELL, TemplateKind.HOST_SHELL, null,
             "Host binaries, an empty workspace", null);
 
@@ -76,13 +73,11 @@ public final class LocalRuntime implements Backend {
     private final BackendInfo info;
     private final Launcher launcher;
     private final Freezer freezer;
+    private final SandboxProcesses processes;
     private final SnapshotStore snapshotStore;
     private final JsonDir<Template> templateFiles;
     private final JsonDir<PoolDefinition> poolFiles;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    /** Processes are started from one long-lived platform thread: bwrap's --die-with-parent follows the starting thread. */
-    private final ExecutorService launchThread = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("sandtable-launcher").unstarted(r));
     private final SerialQueues queues = new SerialQueues(executor);
     private final EventHub hub = new EventHub();
     private final FileChannel lockChannel;
@@ -118,6 +113,7 @@ public final class LocalRuntime implements Backend {
         this.info = new BackendInfo("local", "Local", BackendKind.LOCAL, paths.state().toString());
         this.launcher = selectLauncher(options.isolation());
         this.freezer = Freezers.select(options.freezer());
+        this.processes = new SandboxProcesses(launcher, freezer, options.stopGrace());
         try {
             Files.createDirectories(paths.state());
             lockChannel = FileChannel.open(paths.state().resolve("local-runtime.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -309,12 +305,15 @@ public final class LocalRuntime implements Backend {
             Files.createDirectories(sb.tmp);
             if (req.content() != null) snapshotStore.copyOut(req.content(), sb.workspace);
             else Files.createDirectories(sb.workspace);
-            launch(sb);
+            processes.start(sb, () -> queues.submit(sb.id, () -> {
+                onMainExit(sb);
+                return null;
+            }));
         } catch (IOException | RuntimeException e) {
             SandtableException failure = e instanceof SandtableException se ? se : new SandtableException(ErrorCode.INTERNAL,
                     "could not start sandbox '" + sb.view.name() + "': " + e.getMessage(), e);
             sb.stopping = true;
-            stopProcesses(sb);
+            processes.stop(sb);
             Trees.deleteQuietly(sb.dir);
             synchronized (lock) {
                 sandboxes.remove(id);
@@ -332,103 +331,13 @@ public final class LocalRuntime implements Backend {
         return "from template " + req.sourceRef();
     }
 
-    private void launch(LocalSandbox sb) throws IOException {
-        String name = sb.view.name();
-        FreezeGroup group = freezer.open(sb.id);
-        sb.group = group;
-        Launcher.Plan plan = launcher.plan(name, sb.workspace, sb.tmp);
-        // record the cgroup before anything runs in it, so a crash at any point leaves something to clean up
-        writeProcessInfo(sb, new SandboxProcessInfo(sb.id, 0, 0, 0, group.cgroupDir(), plan.bwrapArgs(), sb.workspace,
-                plan.sandboxPath()));
-        List<String> argv = new ArrayList<>();
-        if (group.procsFile() != null)
-            argv.addAll(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", group.procsFile().toString()));
-        if (SETSID != null) argv.add(SETSID);
-        argv.addAll(plan.argv());
-        Path log = sb.dir.resolve("init.log");
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(plan.directory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(plan.environment());
-        Process process;
-        try {
-            process = launchThread.submit(pb::start).get();
-        } catch (ExecutionException e) {
-            throw new SandtableException(ErrorCode.INTERNAL, "could not start sandbox '" + name + "': "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandtableException(ErrorCode.INTERNAL, "interrupted while starting sandbox '" + name + "'");
-        }
-        sb.process = process;
-        long startTime = ProcStat.read(process.pid()).map(ProcStat::startTime).orElse(0L);
-        ProcessTree tree = new ProcessTree(process.pid(), startTime);
-        sb.tree = tree;
-        long initPid = awaitInit(sb, process, tree, log);
-        SandboxProcessInfo info = new SandboxProcessInfo(sb.id, process.pid(), startTime, initPid, group.cgroupDir(),
-                plan.bwrapArgs(), sb.workspace, plan.sandboxPath());
-        sb.info = info;
-        writeProcessInfo(sb, info);
-        process.onExit().thenRun(() -> queues.submit(sb.id, () -> {
-            onMainExit(sb);
-            return null;
-        }));
-    }
-
-    /** Not fsynced: it must survive a killed JVM (the page cache does); after a power cut no process is left anyway. */
-    private void writeProcessInfo(LocalSandbox sb, SandboxProcessInfo info) throws IOException {
-        Trees.writeJsonAtomically(sb.dir.resolve(LocalSandbox.PROCESS_FILE), info, false);
-    }
-
-    /** Waits until the init runs (after setsid, and inside bubblewrap when used); returns its pid. */
-    private long awaitInit(LocalSandbox sb, Process process, ProcessTree tree, Path log) {
-        boolean bwrap = launcher instanceof BubblewrapLauncher;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        for (int round = 0; ; round++) {
-            if (!process.isAlive())
-                throw new SandtableException(ErrorCode.INTERNAL, "sandbox '" + sb.view.name() + "' stopped at once ("
-                        + exitReason(process.exitValue()) + ")" + logTail(log));
-            ProcStat main = ProcStat.read(process.pid()).orElse(null);
-            if (main != null && (SETSID == null || main.session() == process.pid())) {
-                if (!bwrap && main.comm().equals("sh")) return process.pid();
-                if (bwrap) {
-                    Map<Long, ProcStat> members = tree.members().stream().collect(Collectors.toMap(ProcStat::pid, p -> p));
-                    for (ProcStat p : members.values()) {
-                        ProcStat parent = members.get(p.ppid());
-                        if (p.pid() != process.pid() && p.comm().equals("sh") && parent != null && parent.comm().equals("bwrap"))
-                            return p.pid();
-                    }
-                }
-            }
-            if (System.nanoTime() > deadline)
-                throw new SandtableException(ErrorCode.INTERNAL, "sandbox '" + sb.view.name() + "' did not start within 15 s" + logTail(log));
-            Sleeps.brief(round);
-        }
-    }
-
-    private static String logTail(Path log) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8).strip();
-            if (s.isEmpty()) return "";
-            return ": " + (s.length() > 400 ? s.substring(s.length() - 400) : s);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static String exitReason(int code) {
-        if (code > 128 && code < 160) return "its main process was killed by " + Posix.signalName(code - 128) + ", exit code " + code;
-        return "its main process exited with code " + code;
-    }
-
     /** The main process ended: unless a stop was under way, the sandbox has failed. Runs in the sandbox's queue. */
     private void onMainExit(LocalSandbox sb) {
         synchronized (lock) {
             if (sandboxes.get(sb.id) != sb) return;
         }
         if (sb.stopping) return;
-        String reason = exitReason(sb.process.exitValue());
+        String reason = SandboxProcesses.exitReason(sb.process.exitValue());
         // whatever the init left behind goes with it
         try {
             if (sb.group != null && sb.group.frozen(sb.tree)) sb.group.thaw(sb.tree);
@@ -469,7 +378,7 @@ public final class LocalRuntime implements Backend {
         sb.stopping = true;
         SandboxState before = sb.view.state();
         setState(sb, SandboxState.STOPPING, "stopping", null, "stopping", null);
-        stopProcesses(sb);
+        processes.stop(sb);
         Trees.deleteQuietly(sb.dir);
         String pool = sb.view.poolName();
         synchronized (lock) {
@@ -484,37 +393,6 @@ public final class LocalRuntime implements Backend {
                 p = pools.get(pool);
             }
             if (p != null) p.forget(sb.id);
-        }
-    }
-
-    /** TERM to the sandbox's processes (not to bwrap itself, which follows its init), KILL after the grace period. */
-    private void stopProcesses(LocalSandbox sb) {
-        Process p = sb.process;
-        ProcessTree tree = sb.tree;
-        FreezeGroup group = sb.group;
-        try {
-            if (tree != null) {
-                try {
-                    if (group != null && group.frozen(tree)) group.thaw(tree);
-                } catch (FreezeGroup.FreezeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "thaw before stop failed: " + e.getMessage());
-                }
-                for (ProcStat m : tree.members()) {
-                    if (!m.comm().equals("bwrap")) Posix.kill(m.pid(), Posix.SIGTERM);
-                    if (m.stopped()) Posix.kill(m.pid(), Posix.SIGCONT);
-                }
-                if (p != null && !p.waitFor(options.stopGrace().toMillis(), TimeUnit.MILLISECONDS))
-                    LOG.log(System.Logger.Level.INFO, "sandbox " + sb.id + " ignored TERM; killing it");
-                for (int round = 0; round < 100; round++) {
-                    if (tree.signalAll(Posix.SIGKILL) == 0 && (p == null || !p.isAlive())) break;
-                    Sleeps.brief(round);
-                }
-                if (p != null) p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (group != null) group.remove();
         }
     }
 
@@ -976,7 +854,7 @@ public final class LocalRuntime implements Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        launchThread.shutdown();
+        processes.close();
     }
 
     // ---------------------------------------------------------------- helpers
