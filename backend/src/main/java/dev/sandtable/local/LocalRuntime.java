@@ -724,7 +724,10 @@ public final class LocalRuntime implements Backend {
         @Override
         public void pause(String sandboxId) {
             LocalSandbox sb = present(sandboxId);
-            await(queues.submit(sandboxId, () -> doPause(still(sb))));
+            await(queues.submit(sandboxId, () -> {
+                still(sb);
+                return sb.view.state() == SandboxState.PAUSED && sb.alive() ? sb.view : doPause(sb);
+            }));
         }
 
         @Override
@@ -737,8 +740,8 @@ public final class LocalRuntime implements Backend {
             try {
                 return await(queues.submit(sandboxId, () -> {
                     still(sb);
-                    if (!sb.alive() || sb.view.state() != SandboxState.PAUSED) return false;
-                    doResume(sb);
+                    if (!sb.alive()) return false;
+                    if (sb.view.state() == SandboxState.PAUSED) doResume(sb);
                     return sb.alive() && sb.tree.rootAlive() && sb.view.state() == SandboxState.RUNNING;
                 }));
             } catch (SandtableException e) {
