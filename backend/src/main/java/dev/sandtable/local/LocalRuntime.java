@@ -840,6 +840,9 @@ public final class LocalRuntime implements Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (lock) {
+            publish(new BackendEvent.Connection(dev.sandtable.spi.ConnectionState.DISCONNECTED, "the local runtime has been closed"));
+        }
         hub.close();
         shutdownExecutors();
         try {

@@ -57,6 +57,8 @@ class LocalRuntimeEventsTest {
             assertThat(synced.inventory().snapshots()).hasSize(1);
             assertThat(synced.inventory().templates()).extracting(t -> t.name()).containsExactly("host-shell");
             assertThat(rec.lines()).hasSize(expected.size());
+            rt.close();
+            waitUntil("the late watcher hears the close", () -> late.lines().getLast().equals("connection DISCONNECTED"));
         }
     }
 
