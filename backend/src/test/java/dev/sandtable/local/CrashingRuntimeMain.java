@@ -10,6 +10,7 @@ import java.time.Duration;
  * Runs a LocalRuntime in a separate JVM for the crash tests, which kill this JVM with SIGKILL at a chosen moment.
  * <ul>
  *   <li>{@code sandboxes <root>}: starts two unconfined sandboxes (one paused), prints their pids, waits forever</li>
+ *   <li>{@code bwrap-sandbox <root>}: starts one bubblewrap sandbox, prints its pids and cgroup, waits forever</li>
  *   <li>{@code snapshot <root>}: fills a sandbox with many files and snapshots it slowly (1 ms per chunk)</li>
  * </ul>
  */
@@ -28,6 +29,15 @@ public final class CrashingRuntimeMain {
                 SandboxProcessInfo one = rt.processInfo("one");
                 SandboxProcessInfo two = rt.processInfo("two");
                 System.out.println("READY " + one.mainPid() + " " + one.mainStartTime() + " " + two.mainPid() + " " + two.mainStartTime());
+                System.out.flush();
+                Thread.sleep(Duration.ofMinutes(5));
+            }
+            case "bwrap-sandbox" -> {
+                LocalRuntime rt = new LocalRuntime(paths, LocalTesting.FAST.withIsolation(IsolationMode.BUBBLEWRAP));
+                rt.create(CreateSandboxRequest.fromTemplate("boxed", null)).join();
+                SandboxProcessInfo p = rt.processInfo("boxed");
+                System.out.println("READY " + p.mainPid() + " " + p.mainStartTime() + " " + p.initPid() + " "
+                        + (p.cgroupDir() == null ? "-" : p.cgroupDir()));
                 System.out.flush();
                 Thread.sleep(Duration.ofMinutes(5));
             }

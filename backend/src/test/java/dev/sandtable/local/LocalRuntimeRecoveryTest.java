@@ -76,6 +76,30 @@ class LocalRuntimeRecoveryTest {
     }
 
     @Test
+    void bubblewrapSandboxesDieWithTheirJvmAndTheirCgroupIsRemovedAtTheNextStart() throws Exception {
+        LocalTesting.assumeBubblewrap();
+        Process child = startChild("bwrap-sandbox");
+        String[] f;
+        try {
+            f = readLineStartingWith(child, "READY").split(" ");
+            killHard(child);
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        long mainPid = Long.parseLong(f[1]);
+        long start = Long.parseLong(f[2]);
+        waitUntil("bwrap dies with its parent", () -> !ProcStat.sameProcess(mainPid, start));
+        Path cgroup = f[4].equals("-") ? null : Path.of(f[4]);
+        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
+            assertThat(rt.inventory().sandboxes()).isEmpty();
+            if (cgroup != null) assertThat(cgroup).doesNotExist();
+            try (Stream<Path> dirs = Files.list(tmp.resolve("state/sandboxes"))) {
+                assertThat(dirs).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aReusedPidIsNeverKilled() throws Exception {
         Process stranger = new ProcessBuilder("sleep", "60").start();
         try {
