@@ -51,7 +51,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The embedded local runtime, Sandtable's default backend. A sandbox is a writable tree under
@@ -62,11 +61,9 @@ import java.util.stream.Collectors;
  * <p>Every operation runs on a virtual thread; operations on one sandbox run one at a time in submission order.
  */
 public final class LocalRuntime implements Backend {
-    public static final String HOST_SHELL = "host-shell";
+    public static final String HOST_SHELL = TemplateCatalog.HOST_SHELL;
     private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
     private static final Set<SandboxState> SNAPSHOTTABLE = Set.of(SandboxState.RUNNING, SandboxState.PAUSED, SandboxState.FAILED);
-    private static final Template HOST_SHELL_TEMPLATE = new Template(HOST_SHELL, HOST_SHELL, TemplateKind.HOST_SHELL, null,
-            "Host binaries, an empty workspace", null);
 
     private final RuntimePaths paths;
     private final LocalRuntimeOptions options;
@@ -75,7 +72,7 @@ public final class LocalRuntime implements Backend {
     private final Freezer freezer;
     private final SandboxProcesses processes;
     private final SnapshotStore snapshotStore;
-    private final JsonDir<Template> templateFiles;
+    private final TemplateCatalog templates;
     private final JsonDir<PoolDefinition> poolFiles;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final SerialQueues queues = new SerialQueues(executor);
@@ -87,7 +84,6 @@ public final class LocalRuntime implements Backend {
     private final Object lock = new Object();
     private final Map<String, LocalSandbox> sandboxes = new LinkedHashMap<>();
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
-    private final Map<String, Template> templates = new LinkedHashMap<>();
     private final Map<String, WarmPool> pools = new LinkedHashMap<>();
     private final Set<String> reservedSnapshotNames = new java.util.HashSet<>();
     private final Map<String, WarmPool> claims = new ConcurrentHashMap<>();
@@ -133,9 +129,7 @@ public final class LocalRuntime implements Backend {
             snapshotStore = new SnapshotStore(paths.snapshots(), options.snapshotWriteHook());
             snapshotStore.removeLeftovers();
             for (Snapshot s : snapshotStore.load()) snapshots.put(s.id(), s);
-            templateFiles = new JsonDir<>(paths.templates(), Template.class);
-            templates.put(HOST_SHELL, HOST_SHELL_TEMPLATE);
-            for (Template t : templateFiles.load()) templates.put(t.id(), t);
+            templates = new TemplateCatalog(paths.templates());
             poolFiles = new JsonDir<>(paths.pools(), PoolDefinition.class);
             for (PoolDefinition d : poolFiles.load()) pools.put(d.name(), new WarmPool(d, poolMembers));
         } catch (IOException e) {
@@ -201,7 +195,7 @@ public final class LocalRuntime implements Backend {
     private Inventory inventoryLocked() {
         return new Inventory(sandboxes.values().stream().map(s -> s.view).toList(),
                 pools.values().stream().map(WarmPool::view).toList(),
-                new ArrayList<>(snapshots.values()), new ArrayList<>(templates.values()));
+                new ArrayList<>(snapshots.values()), templates.all());
     }
 
     // ---------------------------------------------------------------- sandboxes
@@ -472,8 +466,7 @@ public final class LocalRuntime implements Backend {
             try {
                 synchronized (lock) {
                     if (!snapshots.containsKey(snap.id())) throw SandtableException.notFound("snapshot", snapshot);
-                    List<String> users = templates.values().stream().filter(t -> snap.id().equals(t.sourceRef()))
-                            .map(Template::name).toList();
+                    List<String> users = templates.madeFrom(snap.id());
                     if (!users.isEmpty())
                         throw new SandtableException(ErrorCode.INVALID_STATE, "snapshot '" + snap.name() + "' is used by template"
                                 + (users.size() > 1 ? "s '" : " '") + String.join("', '", users) + "'; delete "
@@ -528,22 +521,7 @@ public final class LocalRuntime implements Backend {
         return submit(() -> {
             checkName("Template", templateName);
             Snapshot snap = snapshot(snapshot);
-            Template t;
-            synchronized (lock) {
-                if (templates.values().stream().anyMatch(x -> x.name().equals(templateName) || x.id().equals(templateName)))
-                    throw new SandtableException(ErrorCode.ALREADY_EXISTS, "a template named '" + templateName + "' already exists");
-                t = new Template(newId("tpl-"), templateName, TemplateKind.SNAPSHOT, snap.id(),
-                        "Files of snapshot '" + snap.name() + "' (from sandbox '" + snap.sourceSandboxName() + "')", Instant.now());
-                templates.put(t.id(), t);
-            }
-            try {
-                templateFiles.save(t.id(), t);
-            } catch (IOException e) {
-                synchronized (lock) {
-                    templates.remove(t.id());
-                }
-                throw new SandtableException(ErrorCode.INTERNAL, "could not save template '" + templateName + "': " + e.getMessage(), e);
-            }
+            Template t = templates.add(snap, templateName);
             synchronized (lock) {
                 publish(new BackendEvent.Upserted(t));
                 publish(new BackendEvent.Lifecycle(new LifecycleEvent(t.createdAt(), ResourceKind.TEMPLATE, t.id(), t.name(),
@@ -556,27 +534,14 @@ public final class LocalRuntime implements Backend {
     @Override
     public CompletableFuture<Void> deleteTemplate(String template) {
         return submit(() -> {
-            Template t;
+            Template t = templates.resolve(template);
             synchronized (lock) {
-                t = template(template);
-                if (t.templateKind() == TemplateKind.HOST_SHELL)
-                    throw new SandtableException(ErrorCode.INVALID_STATE, "the built-in template '" + t.name() + "' cannot be deleted");
                 List<String> users = pools.values().stream().filter(p -> p.definition().templateId().equals(t.id()))
                         .map(WarmPool::name).toList();
                 if (!users.isEmpty())
                     throw new SandtableException(ErrorCode.INVALID_STATE, "template '" + t.name() + "' is used by pool"
                             + (users.size() > 1 ? "s '" : " '") + String.join("', '", users) + "'; delete the pool first");
-                templates.remove(t.id());
-            }
-            try {
-                templateFiles.delete(t.id());
-            } catch (IOException e) {
-                synchronized (lock) {
-                    templates.put(t.id(), t);
-                }
-                throw new SandtableException(ErrorCode.INTERNAL, "could not delete template '" + t.name() + "': " + e.getMessage(), e);
-            }
-            synchronized (lock) {
+                templates.remove(t);
                 publish(new BackendEvent.Removed(ResourceKind.TEMPLATE, t.id()));
                 publish(new BackendEvent.Lifecycle(new LifecycleEvent(Instant.now(), ResourceKind.TEMPLATE, t.id(), t.name(),
                         null, null, "deleted", null)));
@@ -611,6 +576,7 @@ public final class LocalRuntime implements Backend {
             WarmPool pool = new WarmPool(def, poolMembers);
             synchronized (lock) {
                 ensureOpen();
+                template(t.id()); // still there: deleteTemplate checks for pools under this lock
                 if (pools.containsKey(spec.name()))
                     throw new SandtableException(ErrorCode.ALREADY_EXISTS, "a pool named '" + spec.name() + "' already exists");
                 pools.put(def.name(), pool);
@@ -949,13 +915,7 @@ public final class LocalRuntime implements Backend {
     }
 
     private Template template(String ref) {
-        synchronized (lock) {
-            Template t = templates.get(ref);
-            if (t != null) return t;
-            for (Template x : templates.values()) if (x.name().equals(ref)) return x;
-            throw new SandtableException(ErrorCode.NOT_FOUND, "no template named '" + ref + "'; available templates: "
-                    + templates.values().stream().map(Template::name).collect(Collectors.joining(", ")));
-        }
+        return templates.resolve(ref);
     }
 
     private WarmPool pool(String name) {
