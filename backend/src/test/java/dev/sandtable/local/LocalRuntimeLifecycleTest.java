@@ -36,8 +36,10 @@ class LocalRuntimeLifecycleTest {
             assertThat(runInside(rt, "plain", "echo hello > note.txt && pwd").exitCode()).isZero();
             assertThat(Files.readString(p.workspace().resolve("note.txt"))).isEqualTo("hello\n");
 
-            List<ProcStat> members = new ProcessTree(p.mainPid(), p.mainStartTime()).members();
-            assertThat(members).hasSizeGreaterThanOrEqualTo(2); // the init shell and its sleep
+            ProcessTree tree = new ProcessTree(p.mainPid(), p.mainStartTime());
+            waitUntil("the init sleeps", () -> tree.members().stream().anyMatch(m -> m.comm().equals("sleep")));
+            List<ProcStat> members = tree.members();
+            assertThat(members).extracting(ProcStat::comm).contains("sh", "sleep");
 
             Sandbox paused = await(rt.pause(s.id()));
             assertThat(paused.state()).isEqualTo(SandboxState.PAUSED);
@@ -115,7 +117,9 @@ class LocalRuntimeLifecycleTest {
         try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), opts)) {
             await(rt.create(CreateSandboxRequest.fromTemplate("sig", null)));
             SandboxProcessInfo p = rt.processInfo("sig");
-            List<ProcStat> members = new ProcessTree(p.mainPid(), p.mainStartTime()).members();
+            ProcessTree tree = new ProcessTree(p.mainPid(), p.mainStartTime());
+            waitUntil("the init sleeps", () -> tree.members().stream().anyMatch(m -> m.comm().equals("sleep")));
+            List<ProcStat> members = tree.members();
             assertThat(members.stream().map(ProcStat::comm)).contains("bwrap", "sh", "sleep");
             await(rt.pause("sig"));
             for (ProcStat m : members) assertThat(procState(m.pid())).as(m.comm()).isEqualTo('T');
