@@ -304,8 +304,11 @@ public final class LocalRuntime implements Backend {
                 return null;
             }));
         } catch (IOException | RuntimeException e) {
-            SandtableException failure = e instanceof SandtableException se ? se : new SandtableException(ErrorCode.INTERNAL,
-                    "could not start sandbox '" + sb.view.name() + "': " + e.getMessage(), e);
+            SandtableException failure = e instanceof SandtableException se ? se
+                    : SnapshotStore.isNoSpace(e) ? new SandtableException(ErrorCode.NO_SPACE, "not enough disk space in "
+                    + paths.sandboxes() + " for sandbox '" + sb.view.name() + "'; free some space and try again", e)
+                    : new SandtableException(ErrorCode.INTERNAL, "could not start sandbox '" + sb.view.name() + "': "
+                    + e.getMessage(), e);
             sb.stopping = true;
             processes.stop(sb);
             Trees.deleteQuietly(sb.dir);
