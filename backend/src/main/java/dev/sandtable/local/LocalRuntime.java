@@ -110,20 +110,20 @@ public final class LocalRuntime implements Backend {
         this.launcher = selectLauncher(options.isolation());
         this.freezer = Freezers.select(options.freezer());
         this.processes = new SandboxProcesses(launcher, freezer, options.stopGrace());
+        FileChannel channel = null;
         try {
             Files.createDirectories(paths.state());
-            lockChannel = FileChannel.open(paths.state().resolve("local-runtime.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(paths.state().resolve("local-runtime.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l;
             try {
-                l = lockChannel.tryLock();
+                l = channel.tryLock();
             } catch (OverlappingFileLockException e) {
                 l = null;
             }
-            if (l == null) {
-                lockChannel.close();
+            if (l == null)
                 throw new SandtableException(ErrorCode.UNAVAILABLE, "another Sandtable local runtime is already using "
                         + paths.state() + "; close it first");
-            }
+            lockChannel = channel;
             runtimeLock = l;
             Recovery.cleanStaleSandboxes(paths.sandboxes());
             snapshotStore = new SnapshotStore(paths.snapshots(), options.snapshotWriteHook());
@@ -132,8 +132,16 @@ public final class LocalRuntime implements Backend {
             templates = new TemplateCatalog(paths.templates());
             poolFiles = new JsonDir<>(paths.pools(), PoolDefinition.class);
             for (PoolDefinition d : poolFiles.load()) pools.put(d.name(), new WarmPool(d, poolMembers));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             shutdownExecutors();
+            if (channel != null) {
+                try {
+                    channel.close(); // releases the lock too
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            if (e instanceof SandtableException se) throw se;
             throw new SandtableException(ErrorCode.UNAVAILABLE, "cannot start the local runtime in " + paths.data() + " / "
                     + paths.state() + ": " + e.getMessage(), e);
         }

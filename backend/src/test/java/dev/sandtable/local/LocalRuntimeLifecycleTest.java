@@ -199,4 +199,18 @@ class LocalRuntimeLifecycleTest {
             waitUntil("bwrap is gone", () -> !ProcStat.sameProcess(p.mainPid(), p.mainStartTime()));
         }
     }
+
+    @Test
+    void aRuntimeThatCannotStartSaysWhyAndLeavesTheFoldersUsable() throws Exception {
+        RuntimePaths paths = RuntimePaths.under(tmp);
+        LocalTesting.write(paths.templates(), "a file where the templates folder belongs");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.sandtable.spi.SandtableException.class,
+                () -> new LocalRuntime(paths, LocalTesting.NONE_SIGNALS));
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("cannot start the local runtime");
+        Files.delete(paths.templates());
+        try (LocalRuntime rt = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
+            assertThat(rt.inventory().templates()).hasSize(1);
+        }
+    }
 }
