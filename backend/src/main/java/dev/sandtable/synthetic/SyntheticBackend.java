@@ -169,6 +169,7 @@ public final class SyntheticBackend implements Backend {
             snapshots.put(snap.id(), snap);
             emit(new BackendEvent.Upserted(snap));
             lifecycle(s, s.state(), s.state(), "snapshotted");
+            event(ResourceKind.SNAPSHOT, snap.id(), snap.name(), "created", "from " + s.name());
             return snap;
         });
     }
@@ -184,6 +185,7 @@ public final class SyntheticBackend implements Backend {
             Snapshot snap = snapshotByRef(ref);
             snapshots.remove(snap.id());
             emit(new BackendEvent.Removed(ResourceKind.SNAPSHOT, snap.id()));
+            event(ResourceKind.SNAPSHOT, snap.id(), snap.name(), "deleted", null);
             return null;
         });
     }
@@ -199,6 +201,7 @@ public final class SyntheticBackend implements Backend {
                     spec.maxSize(), spec.minIdle(), 0, 0, false, PoolStats.EMPTY, clock.instant());
             pools.put(p.name(), p);
             emit(new BackendEvent.Upserted(p));
+            event(ResourceKind.POOL, p.name(), p.name(), "created", "min idle " + p.minIdle() + ", max " + p.maxSize());
             return p;
         });
     }
@@ -212,6 +215,7 @@ public final class SyntheticBackend implements Backend {
                     p.inUse(), 0, false, p.stats(), p.createdAt());
             pools.put(q.name(), q);
             emit(new BackendEvent.Upserted(q));
+            event(ResourceKind.POOL, q.name(), q.name(), "resized", "min idle " + minIdle + ", max " + maxSize);
             return q;
         });
     }
@@ -227,6 +231,7 @@ public final class SyntheticBackend implements Backend {
                         emit(new BackendEvent.Removed(ResourceKind.SANDBOX, id));
                     });
             emit(new BackendEvent.Removed(ResourceKind.POOL, name));
+            event(ResourceKind.POOL, name, name, "deleted", null);
             return null;
         });
     }
@@ -248,6 +253,8 @@ public final class SyntheticBackend implements Backend {
             emit(new BackendEvent.Upserted(q));
             Claim c = new Claim("claim-" + ids.incrementAndGet(), name, s, warm, Duration.ZERO);
             claims.put(c.id(), c);
+            event(ResourceKind.POOL, name, name, "claimed", s.name() + (warm ? " (warm)" : " (cold)"));
+            lifecycle(s, SandboxState.RUNNING, SandboxState.RUNNING, "claimed", "from pool " + name);
             return c;
         });
     }
@@ -260,11 +267,16 @@ public final class SyntheticBackend implements Backend {
             Pool p = pool(c.pool());
             Sandbox s = sandboxes.get(c.sandbox().id());
             boolean back = mode == ReleaseMode.PUT && s != null;
-            if (s != null && back) put(s.withState(SandboxState.PAUSED, "paused", null, clock.instant()));
+            if (s != null && back) {
+                put(s.withState(SandboxState.PAUSED, "paused", null, clock.instant()));
+                lifecycle(s, s.state(), SandboxState.PAUSED, "released", "put back into pool " + p.name());
+            }
             if (s != null && !back) {
                 sandboxes.remove(s.id());
                 emit(new BackendEvent.Removed(ResourceKind.SANDBOX, s.id()));
+                lifecycle(s, s.state(), SandboxState.TERMINATED, "released", "marked dead; destroyed");
             }
+            event(ResourceKind.POOL, p.name(), p.name(), "released", (s == null ? c.sandbox().name() : s.name()) + (back ? " (put)" : " (dead)"));
             PoolStats st = p.stats();
             Pool q = new Pool(p.name(), p.templateId(), p.minIdle(), p.maxSize(), p.idle() + (back ? 1 : 0), p.inUse() - 1, 0,
                     false, new PoolStats(st.hits(), st.misses(), st.deadSkipped(), st.releases() + (back ? 1 : 0),
@@ -329,7 +341,16 @@ public final class SyntheticBackend implements Backend {
     }
 
     private void lifecycle(Sandbox s, SandboxState from, SandboxState to, String action) {
-        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), ResourceKind.SANDBOX, s.id(), s.name(), from, to, action, null)));
+        lifecycle(s, from, to, action, null);
+    }
+
+    private void lifecycle(Sandbox s, SandboxState from, SandboxState to, String action, String detail) {
+        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), ResourceKind.SANDBOX, s.id(), s.name(), from, to, action, detail)));
+    }
+
+    /** Timeline entries for pools and snapshots (no sandbox state). */
+    private void event(ResourceKind kind, String key, String name, String action, String detail) {
+        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), kind, key, name, null, null, action, detail)));
     }
 
     private void emit(BackendEvent e) {
