@@ -1,5 +1,7 @@
 package dev.sandtable.app;
 
+import dev.sandtable.local.LocalRuntime;
+import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.model.Names;
 import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.CreateSandboxRequest;
@@ -13,7 +15,9 @@ import java.util.Locale;
  * Chooses the window's backends from {@code -Dsandtable.backend}:
  * <ul>
  *   <li>{@code synthetic}: an in-memory backend with some sandboxes, a pool and snapshots (demos, screenshots)</li>
- *   <li>unset or {@code service}: the Sandtable service for this user (started when it is not running)</li>
+ *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
+ *   <li>unset or {@code service}: the Sandtable service for this user (started when it is not running); until that
+ *       is wired in, the embedded local runtime</li>
  * </ul>
  */
 public final class BackendFactory {
@@ -24,13 +28,11 @@ public final class BackendFactory {
         String which = System.getProperty("sandtable.backend", "service").toLowerCase(Locale.ROOT);
         return switch (which) {
             case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
-            // TODO(lead): production wiring, one line, once branch `service` is merged:
-            //   case "service" -> List.of(dev.sandtable.service.ServiceConnector.connectOrStart(dev.sandtable.local.RuntimePaths.fromEnvironment()));
-            default -> {
-                System.err.println("sandtable: backend '" + which + "' is not wired in yet; showing the synthetic demo backend."
-                        + " Use -Dsandtable.backend=synthetic to choose it explicitly.");
-                yield List.of(demoSynthetic(0));
-            }
+            case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
+            // TODO(lead): production wiring is this one line, once branch `service` is merged:
+            //   case "service" -> List.of(dev.sandtable.service.ServiceConnector.connectOrStart(RuntimePaths.fromEnvironment()));
+            case "service" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service or synthetic");
         };
     }
 

@@ -55,6 +55,10 @@ abstract class LifecycleScenario {
         return w.activity().stream().anyMatch(e -> subject.equals(e.subject()) && action.equals(e.action()));
     }
 
+    private boolean timelineReached(String subject, SandboxState state) {
+        return w.activity().stream().anyMatch(e -> subject.equals(e.subject()) && e.to() == state);
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aWholeLifecycleWithKeyboardAndMouse() throws Exception {
@@ -75,7 +79,8 @@ abstract class LifecycleScenario {
         w.shortcut(KeyCode.P);
         w.until("web-1 is paused", () -> sandbox("web-1").state() == SandboxState.PAUSED);
         w.until("the timeline shows the pause", () -> timelineHas("web-1", "paused"));
-        assertThat(w.detailsTimeline()).extracting(ActivityEntry::transition).contains("running → paused");
+        w.until("the details timeline shows the pause", () -> w.detailsTimeline().stream()
+                .anyMatch(e -> e.to() == SandboxState.PAUSED && e.transition().endsWith("→ paused")));
         assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-pause").queryButton().isDisabled()))
                 .as("Pause is disabled for a paused sandbox").isTrue();
 
@@ -102,7 +107,9 @@ abstract class LifecycleScenario {
         w.shortcut(KeyCode.DIGIT1);
         w.until("two restored sandboxes are listed", () -> w.names("sandbox").containsAll(List.of("copy-1", "copy-2")));
         assertThat(sandbox("copy-1").sourceKind()).isEqualTo(dev.sandtable.model.SourceKind.SNAPSHOT);
-        w.until("the timeline shows both", () -> timelineHas("copy-1", "created") && timelineHas("copy-2", "created"));
+        w.until("both restored sandboxes run", () -> sandbox("copy-1").state() == SandboxState.RUNNING
+                && sandbox("copy-2").state() == SandboxState.RUNNING);
+        w.until("the timeline shows both", () -> timelineReached("copy-1", SandboxState.RUNNING) && timelineReached("copy-2", SandboxState.RUNNING));
 
         // a warm pool: Ctrl+Shift+N, name it, Enter; then claim from it with Ctrl+Shift+C
         w.shortcut(KeyCode.SHIFT, KeyCode.N);

@@ -122,7 +122,8 @@ final class WindowDriver {
 
     @SuppressWarnings("unchecked")
     List<ActivityEntry> detailsTimeline() {
-        return fx(() -> List.copyOf(((ListView<ActivityEntry>) robot.lookup("#details-timeline").queryAs(ListView.class)).getItems()));
+        return fx(() -> robot.lookup("#details-timeline").tryQuery()
+                .map(n -> List.copyOf(((ListView<ActivityEntry>) n).getItems())).orElse(List.of()));
     }
 
     /** Clicks the visible table cell that shows exactly this text. */
@@ -161,6 +162,7 @@ final class WindowDriver {
     }
 
     String detailsTitle() {
-        return fx(() -> ((javafx.scene.control.Label) robot.lookup("#details-title").query()).getText());
+        return fx(() -> robot.lookup("#details-title").tryQuery().filter(n -> n.getScene() != null && n.getParent() != null
+                && n.getParent().getParent() != null).map(n -> ((javafx.scene.control.Label) n).getText()).orElse(null));
     }
 }
