@@ -24,6 +24,7 @@ public class SandtableApp extends Application {
     @Override
     public void start(Stage stage) {
         window = MainWindow.open(stage, backends);
+        // -Dsandtable.firstFrame=true prints the start-up time (the start-up benchmark runs it with exitAfterFirstFrame)
         if (Boolean.getBoolean("sandtable.firstFrame")) {
             window.scene().addPostLayoutPulseListener(new Runnable() {
                 @Override
@@ -31,6 +32,7 @@ public class SandtableApp extends Application {
                     window.scene().removePostLayoutPulseListener(this);
                     long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
                     System.out.println("sandtable: first frame " + (System.currentTimeMillis() - start) + " ms after JVM start");
+                    if (Boolean.getBoolean("sandtable.exitAfterFirstFrame")) javafx.application.Platform.exit();
                 }
             });
         }

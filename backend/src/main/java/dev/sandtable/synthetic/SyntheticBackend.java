@@ -61,6 +61,8 @@ public final class SyntheticBackend implements Backend {
     private final List<Consumer<BackendEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Random random = new Random(42);
+    /** The sandbox ids churn picks from; copied again when the set of sandboxes changed size. */
+    private List<String> churnKeys;
 
     public SyntheticBackend() {
         this("synthetic", "Synthetic", Clock.systemUTC());
@@ -114,11 +116,16 @@ public final class SyntheticBackend implements Backend {
      */
     public synchronized void churn(int changes) {
         if (sandboxes.isEmpty()) return;
-        List<String> keys = new ArrayList<>(sandboxes.keySet());
+        if (churnKeys == null || churnKeys.size() != sandboxes.size()) churnKeys = new ArrayList<>(sandboxes.keySet());
+        List<String> keys = churnKeys;
         SandboxState[] states = {SandboxState.RUNNING, SandboxState.PAUSED, SandboxState.PAUSING, SandboxState.RESUMING,
                 SandboxState.SNAPSHOTTING};
         for (int i = 0; i < changes; i++) {
             Sandbox s = sandboxes.get(keys.get(random.nextInt(keys.size())));
+            if (s == null) {
+                churnKeys = null;
+                return;
+            }
             SandboxState next = states[random.nextInt(states.length)];
             put(s.withState(next, next.name().toLowerCase(java.util.Locale.ROOT), null, clock.instant()));
         }

@@ -62,11 +62,15 @@ public final class Badges {
 
     private static void set(Label badge, String text, String style, boolean transientState) {
         badge.setText(text);
-        badge.getStyleClass().removeIf(c -> c.startsWith("state-") || c.startsWith("snapshot-") || c.equals("transient"));
-        badge.getStyleClass().add(style);
+        // touch the style classes only when they change: each change re-applies CSS to the badge
+        var classes = badge.getStyleClass();
+        if (!classes.contains(style) || classes.contains("transient") != transientState) {
+            classes.removeIf(c -> c.startsWith("state-") || c.startsWith("snapshot-") || c.equals("transient"));
+            classes.add(style);
+            if (transientState) classes.add("transient");
+        }
         Circle dot = (Circle) badge.getGraphic();
         if (transientState) {
-            badge.getStyleClass().add("transient");
             if (!dot.opacityProperty().isBound()) dot.opacityProperty().bind(pulse());
         } else {
             if (dot.opacityProperty().isBound()) dot.opacityProperty().unbind();

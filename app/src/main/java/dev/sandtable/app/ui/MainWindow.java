@@ -27,6 +27,7 @@ public final class MainWindow implements AutoCloseable {
         DeferredNotifier notifier = new DeferredNotifier();
         Executor ui = javafx.application.Platform::runLater;
         vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC());
+        vm.inventory().setReorderInterval(java.time.Duration.ofSeconds(1));
         controller = new MainWindowController(vm, stage);
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("MainWindow.fxml"));
         loader.setController(controller);

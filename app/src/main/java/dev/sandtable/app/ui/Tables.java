@@ -36,20 +36,14 @@ final class Tables {
         }, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name));
         t.graphic("State", 130, Badges::newBadge, (b, s) -> {
             Badges.sandboxState(b, s.state());
-            b.setTooltip(s.stateReason() == null ? null : new javafx.scene.control.Tooltip(s.stateReason()));
+            if (s.stateReason() == null) b.setTooltip(null);
+            else if (b.getTooltip() == null) b.setTooltip(new javafx.scene.control.Tooltip(s.stateReason()));
+            else b.getTooltip().setText(s.stateReason());
         }, Comparator.comparing(Sandbox::state));
         t.text("Source", 190, s -> source(s), s -> source(s));
         t.text("Pool", 110, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName());
-        t.graphic("Isolation", 130, () -> new HBox(6), (box, s) -> {
-            box.setAlignment(Pos.CENTER_LEFT);
-            if (s.isolation() != null && s.isolation().isolated()) {
-                Label l = new Label(s.isolation().mechanism());
-                l.setTooltip(new javafx.scene.control.Tooltip(s.isolation().detail()));
-                box.getChildren().setAll(l);
-            } else {
-                box.getChildren().setAll(Badges.notIsolated(s.isolation()));
-            }
-        }, Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated()));
+        t.graphic("Isolation", 130, IsolationCell::new, IsolationCell::show,
+                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated()));
         time(t, "Created", Sandbox::createdAt);
         time(t, "Changed", Sandbox::stateChangedAt);
         t.placeholder("No sandboxes yet", "Press Ctrl+N to create one from a template, or restore a snapshot. "

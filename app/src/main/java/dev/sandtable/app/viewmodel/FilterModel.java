@@ -25,8 +25,9 @@ public final class FilterModel<R extends Resource, S> {
     public FilterModel(LiveTable<R> table, Function<R, S> stateOf, Function<R, String> searchable) {
         this.stateOf = stateOf;
         this.searchable = searchable;
-        text.addListener((o, a, b) -> table.setFilter(predicate()));
-        states.addListener((SetChangeListener<S>) c -> table.setFilter(predicate()));
+        table.setRowPreparer(row -> row.searchText(searchable));
+        text.addListener((o, a, b) -> table.setRowFilter(rowPredicate()));
+        states.addListener((SetChangeListener<S>) c -> table.setRowFilter(rowPredicate()));
     }
 
     public StringProperty textProperty() {
@@ -36,6 +37,21 @@ public final class FilterModel<R extends Resource, S> {
     /** States to show; empty shows every state. */
     public ObservableSet<S> states() {
         return states;
+    }
+
+    /** Like {@link #predicate()}, but matches text against each row's cached search text. */
+    Predicate<Row<R>> rowPredicate() {
+        String q = text.get() == null ? "" : text.get().trim().toLowerCase(Locale.ROOT);
+        Set<S> wanted = Set.copyOf(states);
+        if (q.isEmpty() && wanted.isEmpty()) return null;
+        String[] words = q.isEmpty() ? new String[0] : q.split("\\s+");
+        return row -> {
+            if (!wanted.isEmpty() && (stateOf == null || !wanted.contains(stateOf.apply(row.value())))) return false;
+            if (words.length == 0) return true;
+            String hay = row.searchText(searchable);
+            for (String w : words) if (!hay.contains(w)) return false;
+            return true;
+        };
     }
 
     public Predicate<R> predicate() {

@@ -42,6 +42,8 @@ public final class LiveInventory implements AutoCloseable {
     private final ConcurrentLinkedQueue<Envelope> queue = new ConcurrentLinkedQueue<>();
     private final Map<BackendViewModel, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final ReadOnlyLongWrapper version = new ReadOnlyLongWrapper();
+    private long reorderEveryNanos;
+    private long lastReorder;
 
     /** Subscribes to a backend's live view; its events show up at the next {@link #drain}. */
     public BackendViewModel connect(Backend backend) {
@@ -84,38 +86,67 @@ public final class LiveInventory implements AutoCloseable {
         return !queue.isEmpty();
     }
 
-    /** Applies up to {@code max} queued events as one batch; returns how many were applied. */
+    /**
+     * Rows whose update moves them (in a sorted or filtered table) move at most this often; in between they show their
+     * new values in place. Zero (the default) moves them at once.
+     */
+    public void setReorderInterval(java.time.Duration interval) {
+        reorderEveryNanos = interval.toNanos();
+        for (LiveTable<?> t : List.of(sandboxes, pools, snapshots, templates)) t.setReorderImmediately(reorderEveryNanos == 0);
+    }
+
+    private int pendingMoves() {
+        return sandboxes.pendingMoves() + pools.pendingMoves() + snapshots.pendingMoves() + templates.pendingMoves();
+    }
+
+    /**
+     * Applies up to {@code max} queued events as one batch (and due row moves); returns how many events and moves
+     * were applied, so zero means nothing changed.
+     */
     public int drain(int max) {
-        if (queue.isEmpty()) return 0;
+        long now = System.nanoTime();
+        boolean movesDue = reorderEveryNanos > 0 && now - lastReorder >= reorderEveryNanos && pendingMoves() > 0;
+        if (queue.isEmpty() && !movesDue) return 0;
         List<Envelope> batch = new ArrayList<>();
         Envelope e;
         while (batch.size() < max && (e = queue.poll()) != null) batch.add(e);
-        apply(batch);
-        return batch.size();
+        int moves = apply(batch, movesDue);
+        if (movesDue) lastReorder = now;
+        return batch.size() + moves;
     }
 
-    /** Applies everything queued (tests, and start-up). */
+    /** Applies everything queued and every pending move (tests, and start-up). */
     public int drainAll() {
         int n = 0, k;
         while ((k = drain(Integer.MAX_VALUE)) > 0) n += k;
+        n += apply(List.of(), true);
         return n;
     }
 
-    private void apply(List<Envelope> batch) {
+    private int apply(List<Envelope> batch, boolean applyMoves) {
         sandboxes.beginBatch();
         pools.beginBatch();
         snapshots.beginBatch();
         templates.beginBatch();
+        int moves = 0;
         try {
             for (Envelope env : batch) apply(env.backend(), env.event());
+            if (applyMoves) {
+                moves = pendingMoves();
+                sandboxes.applyMoves();
+                pools.applyMoves();
+                snapshots.applyMoves();
+                templates.applyMoves();
+            }
         } finally {
             sandboxes.endBatch();
             pools.endBatch();
             snapshots.endBatch();
             templates.endBatch();
             activity.flush();
-            version.set(version.get() + 1);
+            if (!batch.isEmpty() || moves > 0) version.set(version.get() + 1);
         }
+        return moves;
     }
 
     private void apply(BackendViewModel b, BackendEvent event) {

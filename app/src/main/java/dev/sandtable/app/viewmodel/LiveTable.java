@@ -33,8 +33,11 @@ public final class LiveTable<R extends Resource> {
     private final Map<Object, Integer> groupCounts = new HashMap<>();
     private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper();
     private Comparator<R> order;
-    private Predicate<R> filter = r -> true;
+    private Predicate<Row<R>> filter = r -> true;
     private long nextSeq;
+    private final java.util.LinkedHashSet<Row<R>> moved = new java.util.LinkedHashSet<>();
+    private boolean reorderImmediately = true;
+    private java.util.function.Consumer<Row<R>> prepare = r -> { };
 
     /** @param groupOf what to count rows by (the state), or null */
     public LiveTable(Function<R, ?> groupOf) {
@@ -79,8 +82,7 @@ public final class LiveTable<R extends Resource> {
     /** Index of the row in the view, or -1 when it is filtered out or gone. O(log n). */
     public int indexOf(Row<R> row) {
         if (row == null || !row.inView || index.get(row.id()) != row) return -1;
-        int i = view.search(row, rowOrder(row, row.value()));
-        return i < 0 ? -1 : i;
+        return locate(row);
     }
 
     /** Groups every edit until {@link #endBatch()} into one list change. */
@@ -100,41 +102,106 @@ public final class LiveTable<R extends Resource> {
             row = new Row<>(backend, value, nextSeq++);
             index.put(id, row);
             countIn(value);
-            if (filter.test(value)) place(row);
+            prepare.accept(row);
+            if (filter.test(row)) place(row);
             total.set(index.size());
             return;
         }
-        R old = row.value();
-        countOut(old);
+        countOut(row.value());
         countIn(value);
-        boolean now = filter.test(value);
+        row.set(value);
+        prepare.accept(row);
         if (row.inView) {
-            int at = locate(row, old);
-            row.set(value);
-            if (!now) {
-                view.removeAt(at);
-                row.inView = false;
-            } else if (order != null && !fits(at, row)) {
-                view.removeAt(at);
-                place(row);
-            }
-        } else {
-            row.set(value);
-            if (now) place(row);
+            int at = locate(row);
+            if (filter.test(row) && (order == null || fits(at, row))) row.placed = value; // stays where it is
+            else moved.add(row);
+        } else if (filter.test(row)) {
+            moved.add(row);
         }
+        if (reorderImmediately) applyMoves();
     }
 
     public void remove(String backendId, String key) {
         Row<R> row = index.get(Row.idOf(backendId, key));
         if (row == null) return;
         if (row.inView) {
-            int at = locate(row, row.value());
+            int at = locate(row);
             if (at >= 0) view.removeAt(at);
             row.inView = false;
         }
+        moved.remove(row);
         index.remove(row.id());
         countOut(row.value());
         total.set(index.size());
+    }
+
+    /**
+     * Moves rows whose update changed their sort position or filter membership. Until then they keep their place
+     * (showing their new values): the window does this about once a second, so a churning sorted table is not
+     * re-laid out on every pulse.
+     */
+    public void applyMoves() {
+        if (moved.isEmpty()) return;
+        // rows that leave or join the view: one list edit each
+        List<Row<R>> stay = new ArrayList<>();
+        for (Row<R> row : moved) {
+            boolean want = index.get(row.id()) == row && filter.test(row);
+            if (row.inView && !want) {
+                int at = locate(row);
+                if (at >= 0) view.removeAt(at);
+                row.inView = false;
+            } else if (row.inView) {
+                stay.add(row);
+            }
+        }
+        // rows that only change place: merge them back in sorted order and report one permutation (keeps selection)
+        if (!stay.isEmpty()) {
+            // take them out by index (found with the value they were placed with), then put each back at its
+            // binary-searched place: O(n) copying plus O(m log n) comparisons, no comparison per unmoved row
+            List<Row<R>> items = view.snapshot();
+            int[] at = new int[stay.size()];
+            for (int k = 0; k < at.length; k++) at[k] = locate(stay.get(k));
+            java.util.Arrays.sort(at);
+            List<Row<R>> kept = new ArrayList<>(items.size());
+            int from = 0;
+            for (int k : at) {
+                kept.addAll(items.subList(from, k));
+                from = k + 1;
+            }
+            kept.addAll(items.subList(from, items.size()));
+            for (Row<R> r : stay) r.placed = r.value();
+            stay.sort(this::compareRows);
+            List<Row<R>> merged = new ArrayList<>(items.size());
+            from = 0;
+            for (Row<R> r : stay) {
+                int pos = java.util.Collections.binarySearch(kept, r, this::compareRows);
+                pos = pos < 0 ? -(pos + 1) : pos;
+                merged.addAll(kept.subList(from, pos));
+                merged.add(r);
+                from = pos;
+            }
+            merged.addAll(kept.subList(from, kept.size()));
+            view.permuteTo(merged);
+        }
+        for (Row<R> row : moved) if (!row.inView && index.get(row.id()) == row && filter.test(row)) place(row);
+        moved.clear();
+    }
+
+    /** Rows waiting for {@link #applyMoves()}. */
+    public int pendingMoves() {
+        return moved.size();
+    }
+
+    /** Runs on every new or changed row (the filter precomputes its search text, so typing a filter stays fast). */
+    public void setRowPreparer(java.util.function.Consumer<Row<R>> preparer) {
+        this.prepare = preparer;
+        for (Row<R> r : index.values()) preparer.accept(r);
+    }
+
+    /** True (the default): every update moves its row at once. False: rows move on {@link #applyMoves()}. */
+    public void setReorderImmediately(boolean immediately) {
+        this.reorderImmediately = immediately;
+        if (immediately) applyMoves();
     }
 
     /** A full list from one backend (initial sync or relist): keeps rows that still exist, drops the others. */
@@ -166,6 +233,8 @@ public final class LiveTable<R extends Resource> {
 
     /** Sort by this comparator (null: arrival order). Reported as a permutation so selections survive. */
     public void sort(Comparator<R> comparator) {
+        applyMoves();
+        for (Row<R> row : view) row.placed = row.value();
         this.order = comparator;
         view.sortWith(this::compareRows);
     }
@@ -175,14 +244,22 @@ public final class LiveTable<R extends Resource> {
     }
 
     public void setFilter(Predicate<R> predicate) {
+        setRowFilter(predicate == null ? null : r -> predicate.test(r.value()));
+    }
+
+    /** A filter that may use per-row caches (see {@link FilterModel}). */
+    public void setRowFilter(Predicate<Row<R>> predicate) {
         this.filter = predicate == null ? r -> true : predicate;
         rebuildView();
     }
 
     private void rebuildView() {
+        moved.clear();
         List<Row<R>> rows = new ArrayList<>();
         for (Row<R> row : index.values()) {
-            row.inView = filter.test(row.value());
+            prepare.accept(row);
+            row.placed = row.value();
+            row.inView = filter.test(row);
             if (row.inView) rows.add(row);
         }
         // index iterates in arrival order already; only a column sort needs sorting
@@ -190,25 +267,27 @@ public final class LiveTable<R extends Resource> {
         view.replaceAll(rows);
     }
 
-    private int locate(Row<R> row, R placedValue) {
-        int at = view.search(row, rowOrder(row, placedValue));
+    private int locate(Row<R> row) {
+        int at = view.search(row, this::compareRows);
         return at >= 0 ? at : view.indexOf(row); // only if a comparator is inconsistent; never expected
     }
 
     private void place(Row<R> row) {
+        row.placed = row.value();
         int at = view.search(row, this::compareRows);
         view.insert(at < 0 ? -(at + 1) : at, row);
         row.inView = true;
     }
 
-    /** Is the row, with its new value, still between its neighbours at this index? */
+    /** Is the row, with its new value, still between its neighbours (as placed) at this index? */
     private boolean fits(int at, Row<R> row) {
-        if (at > 0 && compareRows(view.get(at - 1), row) > 0) return false;
-        return at >= view.size() - 1 || compareRows(row, view.get(at + 1)) <= 0;
+        if (at > 0 && compare(view.get(at - 1), view.get(at - 1).placed, row, row.value()) > 0) return false;
+        return at >= view.size() - 1 || compare(row, row.value(), view.get(at + 1), view.get(at + 1).placed) <= 0;
     }
 
+    /** The view's order: by each row's placed value, then arrival. */
     private int compareRows(Row<R> a, Row<R> b) {
-        return compare(a, a.value(), b, b.value());
+        return compare(a, a.placed, b, b.placed);
     }
 
     private int compare(Row<R> a, R va, Row<R> b, R vb) {
@@ -217,15 +296,6 @@ public final class LiveTable<R extends Resource> {
             if (c != 0) return c;
         }
         return Long.compare(a.seq(), b.seq());
-    }
-
-    /** Compares view rows with {@code row} as if it still had {@code placedValue}. */
-    private Comparator<Row<R>> rowOrder(Row<R> row, R placedValue) {
-        return (a, b) -> {
-            R va = a == row ? placedValue : a.value();
-            R vb = b == row ? placedValue : b.value();
-            return compare(a, va, b, vb);
-        };
     }
 
     private void countIn(R v) {

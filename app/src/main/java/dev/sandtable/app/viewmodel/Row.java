@@ -14,12 +14,19 @@ public final class Row<R extends Resource> {
     private final long seq;
     private final ReadOnlyObjectWrapper<R> value;
     boolean inView;
+    /** The value the row was last placed in the view with: the view is sorted by it (see LiveTable). */
+    R placed;
+    /** Scratch: the row's index in the view while a permutation is computed. */
+    int slot;
+    private String search;
+    private R searchOf;
 
     Row(BackendViewModel backend, R value, long seq) {
         this.backend = backend;
         this.id = idOf(backend.id(), value.key());
         this.seq = seq;
         this.value = new ReadOnlyObjectWrapper<>(value);
+        this.placed = value;
     }
 
     static String idOf(String backendId, String key) {
@@ -50,6 +57,16 @@ public final class Row<R extends Resource> {
 
     void set(R newValue) {
         value.set(newValue);
+    }
+
+    /** The lower-case text a filter matches against, computed once per value. */
+    String searchText(java.util.function.Function<? super R, String> text) {
+        R v = value.get();
+        if (searchOf != v) {
+            search = text.apply(v).toLowerCase(java.util.Locale.ROOT);
+            searchOf = v;
+        }
+        return search;
     }
 
     public boolean inView() {

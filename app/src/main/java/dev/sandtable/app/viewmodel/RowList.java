@@ -59,25 +59,44 @@ public final class RowList<E> extends ObservableListBase<E> {
 
     /** Sorts in place and reports a permutation, which keeps a TableView's selection. */
     void sortWith(Comparator<? super E> order) {
+        @SuppressWarnings("unchecked")
+        E[] arr = (E[]) items.toArray();
+        Arrays.sort(arr, order);
+        permuteTo(Arrays.asList(arr));
+    }
+
+    /**
+     * Replaces the items with the same items in a new order, reported as one permutation. Needs each item's
+     * current index in {@link #slotOf} (set by {@link #numberSlots()}).
+     */
+    void permuteTo(List<E> newOrder) {
         int n = items.size();
-        Integer[] byNewPos = new Integer[n];
-        for (int i = 0; i < n; i++) byNewPos[i] = i;
-        ArrayList<E> old = items;
-        Arrays.sort(byNewPos, (a, b) -> order.compare(old.get(a), old.get(b)));
+        numberSlots();
         int[] perm = new int[n];
-        ArrayList<E> sorted = new ArrayList<>(n);
         boolean moved = false;
         for (int newPos = 0; newPos < n; newPos++) {
-            int oldPos = byNewPos[newPos];
+            int oldPos = slotOf(newOrder.get(newPos));
             perm[oldPos] = newPos;
-            sorted.add(old.get(oldPos));
             moved |= oldPos != newPos;
         }
         if (!moved) return;
         beginChange();
-        items = sorted;
+        items = new ArrayList<>(newOrder);
         nextPermutation(0, n, perm);
         endChange();
+    }
+
+    private void numberSlots() {
+        for (int i = 0; i < items.size(); i++) ((Row<?>) items.get(i)).slot = i;
+    }
+
+    private static int slotOf(Object e) {
+        return ((Row<?>) e).slot;
+    }
+
+    /** A copy of the items (for merging). */
+    List<E> snapshot() {
+        return new ArrayList<>(items);
     }
 
     /** Binary search with a total order; same contract as {@link java.util.Collections#binarySearch}. */

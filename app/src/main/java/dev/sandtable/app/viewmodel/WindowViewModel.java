@@ -58,15 +58,25 @@ public final class WindowViewModel implements AutoCloseable {
         this.runner = new OperationRunner(inventory, notifier, ui, worker);
         for (Backend b : backends) inventory.connect(b);
         if (!inventory.backends().isEmpty()) selectedBackend.set(inventory.backends().getFirst());
-        sandboxFilter = new FilterModel<>(inventory.sandboxes(), Sandbox::state, s -> String.join(" ", s.name(), s.id(),
-                s.state().label(), s.rawState(), str(s.sourceRef()), str(s.poolName()), str(s.templateId()),
-                s.isolation() == null || s.isolation().isolated() ? "" : "not isolated", String.join(" ", s.metadata().values())));
+        sandboxFilter = new FilterModel<>(inventory.sandboxes(), Sandbox::state, WindowViewModel::searchText);
         poolFilter = new FilterModel<>(inventory.pools(), p -> null, p -> p.name() + " " + str(p.templateId()));
         snapshotFilter = new FilterModel<>(inventory.snapshots(), Snapshot::state, s -> String.join(" ", s.name(), s.id(),
                 str(s.sourceSandboxName()), str(s.parentSnapshotId()), s.kind().name(), s.state().name()));
         templateFilter = new FilterModel<>(inventory.templates(), Template::templateKind, t -> String.join(" ", t.name(), t.id(),
                 str(t.description()), str(t.sourceRef())));
         inventory.versionProperty().addListener((o, a, b) -> dropStaleSelections());
+    }
+
+    /** What the sandbox filter matches: name, id, state, source, pool, isolation, metadata values. */
+    static String searchText(Sandbox s) {
+        StringBuilder sb = new StringBuilder(96).append(s.name()).append(' ').append(s.id()).append(' ').append(s.state().name())
+                .append(' ').append(s.rawState());
+        if (s.sourceRef() != null) sb.append(' ').append(s.sourceRef());
+        if (s.poolName() != null) sb.append(' ').append(s.poolName());
+        if (s.templateId() != null) sb.append(' ').append(s.templateId());
+        if (s.isolation() == null || !s.isolation().isolated()) sb.append(" not isolated");
+        for (String v : s.metadata().values()) sb.append(' ').append(v);
+        return sb.toString();
     }
 
     private static String str(String s) {

@@ -45,7 +45,8 @@ final class WindowDriver {
     }
 
     void stop() throws TimeoutException {
-        if (app != null) FxToolkit.cleanupApplication(app);
+        if (app == null) return;
+        FxToolkit.cleanupApplication(app);
         fx(() -> {
             for (Window w : List.copyOf(Window.getWindows())) if (w instanceof Stage s && s != stage) s.close();
             return null;

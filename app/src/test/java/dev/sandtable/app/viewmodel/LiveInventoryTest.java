@@ -83,6 +83,28 @@ class LiveInventoryTest {
     }
 
     @Test
+    void withAReorderIntervalMovedRowsUpdateInPlaceUntilTheMovesAreApplied() {
+        inv.connect(backend);
+        for (String n : List.of("a", "b", "c")) backend.create(dev.sandtable.spi.CreateSandboxRequest.fromTemplate(n, null)).join();
+        inv.drainAll();
+        inv.setReorderInterval(java.time.Duration.ofHours(1));
+        inv.sandboxes().sort(Comparator.comparing((Sandbox s) -> s.state().ordinal()).thenComparing(Sandbox::name));
+        List<Boolean> permutations = new ArrayList<>();
+        inv.sandboxes().rows().addListener((ListChangeListener<Row<Sandbox>>) c -> {
+            while (c.next()) permutations.add(c.wasPermutated());
+        });
+        backend.pause("a").join();
+        inv.drain(100);
+        assertThat(names()).as("still in place, showing its new state").containsExactly("a", "b", "c");
+        assertThat(inv.sandboxes().findByName("a").value().state()).isEqualTo(SandboxState.PAUSED);
+        assertThat(inv.sandboxes().pendingMoves()).isEqualTo(1);
+        assertThat(inv.sandboxes().indexOf(inv.sandboxes().findByName("a"))).isZero();
+        inv.drainAll();
+        assertThat(names()).containsExactly("b", "c", "a");
+        assertThat(permutations).containsExactly(true);
+    }
+
+    @Test
     void sortingIsReportedAsOnePermutation() {
         inv.connect(backend);
         for (String n : List.of("c", "a", "b")) backend.create(dev.sandtable.spi.CreateSandboxRequest.fromTemplate(n, null)).join();
