@@ -208,6 +208,8 @@ public final class MainWindowController {
             box.setTitle(filter.states().isEmpty() ? "All states" : "States");
         });
         box.getStyleClass().add("state-filter");
+        box.setMinWidth(Region.USE_PREF_SIZE);
+        box.setPrefWidth(130);
         return box;
     }
 
@@ -243,9 +245,12 @@ public final class MainWindowController {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         bar.getChildren().add(spacer);
-        for (SandtableAction a : rowActions) bar.getChildren().add(actions.button(a, false));
+        // row actions live in the details pane, the menus and the palette; the toolbar keeps the one primary action
         for (SandtableAction a : primary) bar.getChildren().add(actions.button(a, true));
+        bar.setMinWidth(0);
         VBox page = new VBox(bar, table.view());
+        page.setMinWidth(0);
+        StackPane.setAlignment(page, Pos.TOP_LEFT);
         page.getStyleClass().add("page");
         page.setId("page-" + kind.name().toLowerCase(Locale.ROOT));
         VBox.setVgrow(table.view(), Priority.ALWAYS);

@@ -29,21 +29,22 @@ final class Tables {
 
     ResourceTable<Sandbox> sandboxes() {
         var t = new ResourceTable<>(vm.inventory().sandboxes(), vm.selectedSandboxProperty(), "sandbox-table");
-        t.graphic("Name", 200, () -> {
+        t.graphic("Name", 170, () -> {
             Label l = new Label();
             l.getStyleClass().add("cell-name");
             return l;
         }, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name));
-        t.graphic("State", 130, Badges::newBadge, (b, s) -> {
+        var stateCol = t.graphic("State", 120, Badges::newBadge, (b, s) -> {
             Badges.sandboxState(b, s.state());
             if (s.stateReason() == null) b.setTooltip(null);
             else if (b.getTooltip() == null) b.setTooltip(new javafx.scene.control.Tooltip(s.stateReason()));
             else b.getTooltip().setText(s.stateReason());
         }, Comparator.comparing(Sandbox::state));
-        t.text("Source", 190, s -> source(s), s -> source(s));
-        t.text("Pool", 110, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName());
-        t.graphic("Isolation", 130, IsolationCell::new, IsolationCell::show,
-                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated()));
+        stateCol.setMinWidth(118);
+        t.text("Source", 170, s -> source(s), s -> source(s));
+        t.text("Pool", 90, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName());
+        t.graphic("Isolation", 120, IsolationCell::new, IsolationCell::show,
+                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated())).setMinWidth(112);
         time(t, "Created", Sandbox::createdAt);
         time(t, "Changed", Sandbox::stateChangedAt);
         t.placeholder("No sandboxes yet", "Press Ctrl+N to create one from a template, or restore a snapshot. "
@@ -88,10 +89,9 @@ final class Tables {
         t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId);
         number(t, "Idle", Pool::idle);
         number(t, "In use", Pool::inUse);
-        number(t, "Starting", Pool::starting);
-        number(t, "Min idle", Pool::minIdle);
+        number(t, "Min", Pool::minIdle);
         number(t, "Max", Pool::maxSize);
-        t.graphic("Usage", 140, () -> {
+        t.graphic("Usage", 120, () -> {
             ProgressBar bar = new ProgressBar();
             bar.setMaxWidth(Double.MAX_VALUE);
             Label l = new Label();
@@ -103,17 +103,17 @@ final class Tables {
             ((ProgressBar) sp.getChildren().get(0)).setProgress(p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize());
             ((Label) sp.getChildren().get(1)).setText(p.size() + " / " + p.maxSize());
         }, Comparator.comparingDouble(p -> p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize()));
-        t.text("Hit ratio", 90, p -> p.stats().hits() + p.stats().misses() == 0 ? "—" : Formats.percent(p.stats().hitRatio()),
+        t.text("Hit %", 70, p -> p.stats().hits() + p.stats().misses() == 0 ? "—" : Formats.percent(p.stats().hitRatio()),
                 p -> p.stats().hitRatio());
-        t.text("Claim p50", 90, p -> Formats.latency(p.stats().claimLatency(), false), p -> p.stats().claimLatency().p50Micros());
-        t.text("Claim p99", 90, p -> Formats.latency(p.stats().claimLatency(), true), p -> p.stats().claimLatency().p99Micros());
-        time(t, "Created", Pool::createdAt);
+        t.text("p50", 80, p -> Formats.latency(p.stats().claimLatency(), false), p -> p.stats().claimLatency().p50Micros());
+        t.text("p99", 80, p -> Formats.latency(p.stats().claimLatency(), true), p -> p.stats().claimLatency().p99Micros());
         t.placeholder("No pools", "A warm pool keeps idle sandboxes ready so claims are instant. Press Ctrl+Shift+N to create one.");
         return t;
     }
 
     private static <K> void number(ResourceTable<Pool> t, String title, java.util.function.ToIntFunction<Pool> f) {
-        var col = t.text(title, 70, p -> Integer.toString(f.applyAsInt(p)), p -> f.applyAsInt(p));
+        var col = t.text(title, 62, p -> Integer.toString(f.applyAsInt(p)), p -> f.applyAsInt(p));
+        col.setMinWidth(title.length() * 9 + 22);
         col.getStyleClass().add("numeric");
     }
 

@@ -81,8 +81,8 @@ abstract class LifecycleScenario {
         w.until("the timeline shows the pause", () -> timelineHas("web-1", "paused"));
         w.until("the details timeline shows the pause", () -> w.detailsTimeline().stream()
                 .anyMatch(e -> e.to() == SandboxState.PAUSED && e.transition().endsWith("→ paused")));
-        assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-pause").queryButton().isDisabled()))
-                .as("Pause is disabled for a paused sandbox").isTrue();
+        assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-pause").queryAll().stream()
+                .allMatch(b -> b.isDisabled()))).as("Pause is disabled for a paused sandbox").isTrue();
 
         // snapshot it: Ctrl+S, accept the suggested name
         w.shortcut(KeyCode.S);
