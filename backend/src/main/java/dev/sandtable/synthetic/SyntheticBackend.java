@@ -61,6 +61,8 @@ public final class SyntheticBackend implements Backend {
     private final List<Consumer<BackendEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Random random = new Random(42);
+    /** The sandbox ids churn picks from; copied again when the set of sandboxes changed size. */
+    private List<String> churnKeys;
 
     public SyntheticBackend() {
         this("synthetic", "Synthetic", Clock.systemUTC());
@@ -114,11 +116,16 @@ public final class SyntheticBackend implements Backend {
      */
     public synchronized void churn(int changes) {
         if (sandboxes.isEmpty()) return;
-        List<String> keys = new ArrayList<>(sandboxes.keySet());
+        if (churnKeys == null || churnKeys.size() != sandboxes.size()) churnKeys = new ArrayList<>(sandboxes.keySet());
+        List<String> keys = churnKeys;
         SandboxState[] states = {SandboxState.RUNNING, SandboxState.PAUSED, SandboxState.PAUSING, SandboxState.RESUMING,
                 SandboxState.SNAPSHOTTING};
         for (int i = 0; i < changes; i++) {
             Sandbox s = sandboxes.get(keys.get(random.nextInt(keys.size())));
+            if (s == null) {
+                churnKeys = null;
+                return;
+            }
             SandboxState next = states[random.nextInt(states.length)];
             put(s.withState(next, next.name().toLowerCase(java.util.Locale.ROOT), null, clock.instant()));
         }
@@ -169,6 +176,7 @@ public final class SyntheticBackend implements Backend {
             snapshots.put(snap.id(), snap);
             emit(new BackendEvent.Upserted(snap));
             lifecycle(s, s.state(), s.state(), "snapshotted");
+            event(ResourceKind.SNAPSHOT, snap.id(), snap.name(), "created", "from " + s.name());
             return snap;
         });
     }
@@ -184,6 +192,7 @@ public final class SyntheticBackend implements Backend {
             Snapshot snap = snapshotByRef(ref);
             snapshots.remove(snap.id());
             emit(new BackendEvent.Removed(ResourceKind.SNAPSHOT, snap.id()));
+            event(ResourceKind.SNAPSHOT, snap.id(), snap.name(), "deleted", null);
             return null;
         });
     }
@@ -199,6 +208,7 @@ public final class SyntheticBackend implements Backend {
                     spec.maxSize(), spec.minIdle(), 0, 0, false, PoolStats.EMPTY, clock.instant());
             pools.put(p.name(), p);
             emit(new BackendEvent.Upserted(p));
+            event(ResourceKind.POOL, p.name(), p.name(), "created", "min idle " + p.minIdle() + ", max " + p.maxSize());
             return p;
         });
     }
@@ -212,6 +222,7 @@ public final class SyntheticBackend implements Backend {
                     p.inUse(), 0, false, p.stats(), p.createdAt());
             pools.put(q.name(), q);
             emit(new BackendEvent.Upserted(q));
+            event(ResourceKind.POOL, q.name(), q.name(), "resized", "min idle " + minIdle + ", max " + maxSize);
             return q;
         });
     }
@@ -227,6 +238,7 @@ public final class SyntheticBackend implements Backend {
                         emit(new BackendEvent.Removed(ResourceKind.SANDBOX, id));
                     });
             emit(new BackendEvent.Removed(ResourceKind.POOL, name));
+            event(ResourceKind.POOL, name, name, "deleted", null);
             return null;
         });
     }
@@ -248,6 +260,8 @@ public final class SyntheticBackend implements Backend {
             emit(new BackendEvent.Upserted(q));
             Claim c = new Claim("claim-" + ids.incrementAndGet(), name, s, warm, Duration.ZERO);
             claims.put(c.id(), c);
+            event(ResourceKind.POOL, name, name, "claimed", s.name() + (warm ? " (warm)" : " (cold)"));
+            lifecycle(s, SandboxState.RUNNING, SandboxState.RUNNING, "claimed", "from pool " + name);
             return c;
         });
     }
@@ -260,11 +274,16 @@ public final class SyntheticBackend implements Backend {
             Pool p = pool(c.pool());
             Sandbox s = sandboxes.get(c.sandbox().id());
             boolean back = mode == ReleaseMode.PUT && s != null;
-            if (s != null && back) put(s.withState(SandboxState.PAUSED, "paused", null, clock.instant()));
+            if (s != null && back) {
+                put(s.withState(SandboxState.PAUSED, "paused", null, clock.instant()));
+                lifecycle(s, s.state(), SandboxState.PAUSED, "released", "put back into pool " + p.name());
+            }
             if (s != null && !back) {
                 sandboxes.remove(s.id());
                 emit(new BackendEvent.Removed(ResourceKind.SANDBOX, s.id()));
+                lifecycle(s, s.state(), SandboxState.TERMINATED, "released", "marked dead; destroyed");
             }
+            event(ResourceKind.POOL, p.name(), p.name(), "released", (s == null ? c.sandbox().name() : s.name()) + (back ? " (put)" : " (dead)"));
             PoolStats st = p.stats();
             Pool q = new Pool(p.name(), p.templateId(), p.minIdle(), p.maxSize(), p.idle() + (back ? 1 : 0), p.inUse() - 1, 0,
                     false, new PoolStats(st.hits(), st.misses(), st.deadSkipped(), st.releases() + (back ? 1 : 0),
@@ -329,7 +348,16 @@ public final class SyntheticBackend implements Backend {
     }
 
     private void lifecycle(Sandbox s, SandboxState from, SandboxState to, String action) {
-        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), ResourceKind.SANDBOX, s.id(), s.name(), from, to, action, null)));
+        lifecycle(s, from, to, action, null);
+    }
+
+    private void lifecycle(Sandbox s, SandboxState from, SandboxState to, String action, String detail) {
+        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), ResourceKind.SANDBOX, s.id(), s.name(), from, to, action, detail)));
+    }
+
+    /** Timeline entries for pools and snapshots (no sandbox state). */
+    private void event(ResourceKind kind, String key, String name, String action, String detail) {
+        emit(new BackendEvent.Lifecycle(new LifecycleEvent(clock.instant(), kind, key, name, null, null, action, detail)));
     }
 
     private void emit(BackendEvent e) {

@@ -1,0 +1,55 @@
+package dev.sandtable.app;
+
+import dev.sandtable.local.LocalRuntime;
+import dev.sandtable.local.RuntimePaths;
+import dev.sandtable.model.Names;
+import dev.sandtable.spi.Backend;
+import dev.sandtable.spi.CreateSandboxRequest;
+import dev.sandtable.spi.PoolSpec;
+import dev.sandtable.synthetic.SyntheticBackend;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the window's backends from {@code -Dsandtable.backend}:
+ * <ul>
+ *   <li>{@code synthetic}: an in-memory backend with some sandboxes, a pool and snapshots (demos, screenshots)</li>
+ *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
+ *   <li>unset or {@code service}: the Sandtable service for this user (started when it is not running); until that
+ *       is wired in, the embedded local runtime</li>
+ * </ul>
+ */
+public final class BackendFactory {
+    private BackendFactory() {
+    }
+
+    public static List<Backend> fromSystemProperties() {
+        String which = System.getProperty("sandtable.backend", "service").toLowerCase(Locale.ROOT);
+        return switch (which) {
+            case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
+            case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
+            // TODO(lead): production wiring is this one line, once branch `service` is merged:
+            //   case "service" -> List.of(dev.sandtable.service.ServiceConnector.connectOrStart(RuntimePaths.fromEnvironment()));
+            case "service" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service or synthetic");
+        };
+    }
+
+    /** A synthetic backend with a small, readable demo inventory, plus {@code extra} generated sandboxes. */
+    public static SyntheticBackend demoSynthetic(int extra) {
+        SyntheticBackend b = new SyntheticBackend("local", "Local (synthetic)", java.time.Clock.systemUTC());
+        for (String n : List.of("web-1", "web-2", "api-gateway", "worker-a", "worker-b", "notebook")) {
+            if (Names.isValid(n)) b.create(CreateSandboxRequest.fromTemplate(n, SyntheticBackend.TEMPLATE)).join();
+        }
+        b.pause("worker-b").join();
+        b.pause("notebook").join();
+        b.snapshot("web-1", "web-1-base").join();
+        b.restore("web-1-base", "web-1-fork").join();
+        b.snapshot("web-1-fork", "web-1-fork-tuned").join();
+        b.createPool(new PoolSpec("agents", SyntheticBackend.TEMPLATE, 3, 8)).join();
+        b.claim("agents").join();
+        if (extra > 0) b.populate(extra);
+        return b;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sandtable.app.ui;
+
+import atlantafx.base.theme.PrimerLight;
+import dev.sandtable.app.viewmodel.WindowViewModel;
+import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Builds the main window on a stage: theme, FXML layout, view model, controller. */
+public final class MainWindow implements AutoCloseable {
+    private final WindowViewModel vm;
+    private final MainWindowController controller;
+    private final ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor();
+    private final Scene scene;
+
+    private MainWindow(Stage stage, List<? extends dev.sandtable.spi.Backend> backends) {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        DeferredNotifier notifier = new DeferredNotifier();
+        Executor ui = javafx.application.Platform::runLater;
+        vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC());
+        vm.inventory().setReorderInterval(java.time.Duration.ofSeconds(1));
+        controller = new MainWindowController(vm, stage);
+        FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("MainWindow.fxml"));
+        loader.setController(controller);
+        Parent root;
+        try {
+            root = loadWith(loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        notifier.target = controller.notifier();
+        // 1440x900 where it fits, else the screen's visible area (small laptops, the 1280x800 headless test screen)
+        var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        scene = new Scene(root, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));
+        scene.getStylesheets().add(MainWindow.class.getResource("sandtable.css").toExternalForm());
+        controller.build(scene);
+        stage.setTitle("Sandtable");
+        stage.setMinWidth(960);
+        stage.setMinHeight(600);
+        stage.setScene(scene);
+    }
+
+    private static Parent loadWith(FXMLLoader loader) throws IOException {
+        // the FXML names no fx:controller; the instance is given directly
+        return loader.load();
+    }
+
+    /** Shows the window on {@code stage} with these backends. */
+    public static MainWindow open(Stage stage, List<? extends dev.sandtable.spi.Backend> backends) {
+        MainWindow w = new MainWindow(stage, backends);
+        stage.show();
+        return w;
+    }
+
+    public WindowViewModel viewModel() {
+        return vm;
+    }
+
+    public MainWindowController controller() {
+        return controller;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    @Override
+    public void close() {
+        controller.stop();
+        vm.close();
+        worker.shutdownNow();
+    }
+
+    /** The view model needs a notifier before the window exists; this one forwards once the toasts are built. */
+    private static final class DeferredNotifier implements dev.sandtable.app.viewmodel.Notifier {
+        private dev.sandtable.app.viewmodel.Notifier target;
+
+        @Override
+        public void error(String title, String message) {
+            if (target != null) target.error(title, message);
+        }
+
+        @Override
+        public void info(String title, String message) {
+            if (target != null) target.info(title, message);
+        }
+    }
+}

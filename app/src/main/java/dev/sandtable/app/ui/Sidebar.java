@@ -1,0 +1,111 @@
+package dev.sandtable.app.ui;
+
+import dev.sandtable.app.viewmodel.BackendViewModel;
+import dev.sandtable.app.viewmodel.LiveTable;
+import dev.sandtable.app.viewmodel.WindowViewModel;
+import dev.sandtable.model.ResourceKind;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Backends with their connection state, and the resource views with live counts. */
+final class Sidebar {
+    private final VBox root;
+    private final WindowViewModel vm;
+    private final Map<ResourceKind, ToggleButton> nav = new EnumMap<>(ResourceKind.class);
+    private final ToggleGroup group = new ToggleGroup();
+
+    Sidebar(VBox root, WindowViewModel vm) {
+        this.root = root;
+        this.vm = vm;
+        root.getStyleClass().add("sidebar");
+        Label brand = new Label("Sandtable");
+        brand.getStyleClass().add("brand");
+        Label tagline = new Label("sandboxes · pools · snapshots");
+        tagline.getStyleClass().add("brand-tagline");
+        root.getChildren().addAll(new VBox(0, brand, tagline), section("BACKENDS"));
+        for (BackendViewModel b : vm.inventory().backends()) root.getChildren().add(backend(b));
+        root.getChildren().add(section("RESOURCES"));
+        addNav(ResourceKind.SANDBOX, "Sandboxes", "Shortcut+1", vm.inventory().sandboxes());
+        addNav(ResourceKind.POOL, "Pools", "Shortcut+2", vm.inventory().pools());
+        addNav(ResourceKind.SNAPSHOT, "Snapshots", "Shortcut+3", vm.inventory().snapshots());
+        addNav(ResourceKind.TEMPLATE, "Templates", "Shortcut+4", vm.inventory().templates());
+        Region spacer = new Region();
+        VBox.setVgrow(spacer, Priority.ALWAYS);
+        Label hint = new Label("Ctrl+K  Command palette");
+        hint.getStyleClass().add("sidebar-hint");
+        root.getChildren().addAll(spacer, hint);
+        group.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) a.setSelected(true); // a nav item cannot be unselected
+        });
+        vm.currentViewProperty().addListener((o, a, k) -> nav.get(k).setSelected(true));
+        nav.get(vm.currentViewProperty().get()).setSelected(true);
+    }
+
+    private static Label section(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("sidebar-section");
+        return l;
+    }
+
+    private HBox backend(BackendViewModel b) {
+        Circle dot = new Circle(4.5);
+        dot.getStyleClass().add("conn-dot");
+        Label name = new Label(b.displayName());
+        name.getStyleClass().add("backend-name");
+        Label status = new Label();
+        status.getStyleClass().add("backend-status");
+        status.setId("backend-status-" + b.id());
+        VBox text = new VBox(1, name, status);
+        HBox row = new HBox(10, dot, text);
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().add("backend-item");
+        Tooltip tip = new Tooltip();
+        Tooltip.install(row, tip);
+        Runnable render = () -> {
+            dot.getStyleClass().removeIf(c -> c.startsWith("conn-") && !c.equals("conn-dot"));
+            dot.getStyleClass().add(Badges.connectionStyle(b.state()));
+            status.setText(BackendViewModel.describe(b.state(), b.messageProperty().get()));
+            tip.setText(b.displayName() + " · " + b.info().kind().name().toLowerCase(Locale.ROOT) + " · " + b.info().endpoint());
+        };
+        b.stateProperty().addListener((o, x, y) -> render.run());
+        b.messageProperty().addListener((o, x, y) -> render.run());
+        render.run();
+        row.setOnMouseClicked(e -> vm.selectedBackendProperty().set(b));
+        return row;
+    }
+
+    private void addNav(ResourceKind kind, String title, String shortcut, LiveTable<?> table) {
+        Label name = new Label(title);
+        Label count = new Label();
+        count.getStyleClass().add("nav-count");
+        count.textProperty().bind(table.totalProperty().asString("%,d"));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox g = new HBox(8, name, spacer, count);
+        g.setAlignment(Pos.CENTER_LEFT);
+        ToggleButton b = new ToggleButton();
+        b.setGraphic(g);
+        g.prefWidthProperty().bind(b.widthProperty().subtract(28));
+        b.setToggleGroup(group);
+        b.getStyleClass().add("nav-item");
+        b.setId("nav-" + kind.name().toLowerCase(Locale.ROOT));
+        b.setMaxWidth(Double.MAX_VALUE);
+        b.setTooltip(new Tooltip(title + "  (" + shortcut.replace("Shortcut", "Ctrl") + ")"));
+        b.setOnAction(e -> vm.currentViewProperty().set(kind));
+        b.setFocusTraversable(false);
+        nav.put(kind, b);
+        root.getChildren().add(b);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.sandtable.app.ui;
+
+import dev.sandtable.app.viewmodel.Formats;
+import dev.sandtable.app.viewmodel.Row;
+import dev.sandtable.app.viewmodel.WindowViewModel;
+import dev.sandtable.model.Pool;
+import dev.sandtable.model.Sandbox;
+import dev.sandtable.model.Snapshot;
+import dev.sandtable.model.Template;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The four resource tables and their columns. */
+final class Tables {
+    private final WindowViewModel vm;
+
+    Tables(WindowViewModel vm) {
+        this.vm = vm;
+    }
+
+    ResourceTable<Sandbox> sandboxes() {
+        var t = new ResourceTable<>(vm.inventory().sandboxes(), vm.selectedSandboxProperty(), "sandbox-table");
+        t.graphic("Name", 170, () -> {
+            Label l = new Label();
+            l.getStyleClass().add("cell-name");
+            return l;
+        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name));
+        var stateCol = t.graphic("State", 120, Badges::newBadge, (b, s) -> {
+            Badges.sandboxState(b, s.state());
+            if (s.stateReason() == null) b.setTooltip(null);
+            else if (b.getTooltip() == null) b.setTooltip(new javafx.scene.control.Tooltip(s.stateReason()));
+            else b.getTooltip().setText(s.stateReason());
+        }, Comparator.comparing(Sandbox::state));
+        stateCol.setMinWidth(118);
+        t.text("Source", 170, s -> source(s), s -> source(s));
+        t.text("Pool", 90, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName());
+        t.graphic("Isolation", 120, IsolationCell::new, IsolationCell::show,
+                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated())).setMinWidth(112);
+        time(t, "Created", Sandbox::createdAt);
+        time(t, "Changed", Sandbox::stateChangedAt);
+        t.placeholder("No sandboxes yet", "Press Ctrl+N to create one from a template, or restore a snapshot. "
+                + "Sandboxes claimed from pools show up here too.");
+        return t;
+    }
+
+    String source(Sandbox s) {
+        String ref = s.sourceRef() == null ? "" : s.sourceRef();
+        return switch (s.sourceKind()) {
+            case TEMPLATE -> "template " + templateName(ref);
+            case SNAPSHOT -> "snapshot " + snapshotName(ref);
+            case POOL -> "pool " + ref;
+            case IMAGE -> "image " + ref;
+            case UNKNOWN -> ref.isEmpty() ? "—" : ref;
+        };
+    }
+
+    private String snapshotName(String id) {
+        for (var b : vm.inventory().backends()) {
+            Row<Snapshot> r = vm.inventory().snapshots().find(b.id(), id);
+            if (r != null) return r.value().name();
+        }
+        return id;
+    }
+
+    private String templateName(String id) {
+        for (var b : vm.inventory().backends()) {
+            Row<Template> r = vm.inventory().templates().find(b.id(), id);
+            if (r != null) return r.value().name();
+        }
+        return id;
+    }
+
+    ResourceTable<Pool> pools() {
+        var t = new ResourceTable<>(vm.inventory().pools(), vm.selectedPoolProperty(), "pool-table");
+        t.graphic("Name", 170, () -> {
+            Label l = new Label();
+            l.getStyleClass().add("cell-name");
+            return l;
+        }, (l, p) -> l.setText(p.closing() ? p.name() + " (deleting)" : p.name()), Comparator.comparing(Pool::name));
+        t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId);
+        number(t, "Idle", Pool::idle);
+        number(t, "In use", Pool::inUse);
+        number(t, "Min", Pool::minIdle);
+        number(t, "Max", Pool::maxSize);
+        t.graphic("Usage", 120, () -> {
+            ProgressBar bar = new ProgressBar();
+            bar.setMaxWidth(Double.MAX_VALUE);
+            Label l = new Label();
+            l.getStyleClass().add("usage-label");
+            StackPane sp = new StackPane(bar, l);
+            HBox.setHgrow(sp, Priority.ALWAYS);
+            return sp;
+        }, (sp, p) -> {
+            ((ProgressBar) sp.getChildren().get(0)).setProgress(p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize());
+            ((Label) sp.getChildren().get(1)).setText(p.size() + " / " + p.maxSize());
+        }, Comparator.comparingDouble(p -> p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize()));
+        t.text("Hit %", 70, p -> p.stats().hits() + p.stats().misses() == 0 ? "—" : Formats.percent(p.stats().hitRatio()),
+                p -> p.stats().hitRatio());
+        t.text("p50", 80, p -> Formats.latency(p.stats().claimLatency(), false), p -> p.stats().claimLatency().p50Micros());
+        t.text("p99", 80, p -> Formats.latency(p.stats().claimLatency(), true), p -> p.stats().claimLatency().p99Micros());
+        t.placeholder("No pools", "A warm pool keeps idle sandboxes ready so claims are instant. Press Ctrl+Shift+N to create one.");
+        return t;
+    }
+
+    private static <K> void number(ResourceTable<Pool> t, String title, java.util.function.ToIntFunction<Pool> f) {
+        var col = t.text(title, 62, p -> Integer.toString(f.applyAsInt(p)), p -> f.applyAsInt(p));
+        col.setMinWidth(title.length() * 9 + 22);
+        col.getStyleClass().add("numeric");
+    }
+
+    ResourceTable<Snapshot> snapshots() {
+        var t = new ResourceTable<>(vm.inventory().snapshots(), vm.selectedSnapshotProperty(), "snapshot-table");
+        t.graphic("Name", 190, () -> {
+            Label l = new Label();
+            l.getStyleClass().add("cell-name");
+            return l;
+        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Snapshot::name));
+        t.graphic("State", 110, Badges::newBadge, (b, s) -> Badges.snapshotState(b, s.state()), Comparator.comparing(Snapshot::state));
+        t.text("Source sandbox", 150, s -> s.sourceSandboxName() == null ? "—" : s.sourceSandboxName(), Snapshot::sourceSandboxName);
+        t.text("Lineage", 200, this::lineage, this::lineage);
+        t.text("Kind", 110, s -> s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), Snapshot::kind);
+        var size = t.text("Size", 90, s -> Formats.bytes(s.sizeBytes()), Snapshot::sizeBytes);
+        size.getStyleClass().add("numeric");
+        var files = t.text("Files", 70, s -> String.format(Locale.ROOT, "%,d", s.fileCount()), Snapshot::fileCount);
+        files.getStyleClass().add("numeric");
+        time(t, "Created", Snapshot::createdAt);
+        t.placeholder("No snapshots", "Select a sandbox and press Ctrl+S to snapshot it. A snapshot can be restored into any "
+                + "number of new sandboxes.");
+        return t;
+    }
+
+    /** "base › child" for a snapshot whose source was restored from other snapshots; "—" for a root. */
+    String lineage(Snapshot s) {
+        StringBuilder sb = new StringBuilder();
+        String parent = s.parentSnapshotId();
+        int depth = 0;
+        while (parent != null && depth++ < 8) {
+            String id = parent;
+            Snapshot p = null;
+            for (var b : vm.inventory().backends()) {
+                Row<Snapshot> r = vm.inventory().snapshots().find(b.id(), id);
+                if (r != null) p = r.value();
+            }
+            sb.insert(0, (p == null ? id + " (deleted)" : p.name()) + (sb.isEmpty() ? "" : " › "));
+            parent = p == null ? null : p.parentSnapshotId();
+        }
+        return sb.isEmpty() ? "—" : sb.toString();
+    }
+
+    ResourceTable<Template> templates() {
+        var t = new ResourceTable<>(vm.inventory().templates(), vm.selectedTemplateProperty(), "template-table");
+        t.graphic("Name", 180, () -> {
+            Label l = new Label();
+            l.getStyleClass().add("cell-name");
+            return l;
+        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Template::name));
+        t.text("Kind", 110, s -> s.templateKind() == null ? "—" : s.templateKind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                Template::templateKind);
+        t.text("Source", 160, s -> s.sourceRef() == null ? "—" : snapshotName(s.sourceRef()), s -> s.sourceRef() == null ? "" : s.sourceRef());
+        t.text("Description", 320, s -> s.description() == null ? "" : s.description(), s -> s.description() == null ? "" : s.description());
+        time(t, "Created", Template::createdAt);
+        t.placeholder("No templates", "Templates come from the backend; make one from a snapshot with Ctrl+Shift+T.");
+        return t;
+    }
+
+    private <R extends dev.sandtable.model.Resource> void time(ResourceTable<R> t, String title, Function<R, Instant> f) {
+        var col = t.graphic(title, 100, () -> new RelativeTimeLabel(vm.nowProperty()), (l, r) -> l.setTime(f.apply(r)),
+                Comparator.comparing(f, Comparator.nullsFirst(Comparator.naturalOrder())));
+        col.getStyleClass().add("time-column");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sandtable.app.viewmodel;
+
+import dev.sandtable.spi.Backend;
+import dev.sandtable.spi.BackendInfo;
+import dev.sandtable.spi.Capabilities;
+import dev.sandtable.spi.ConnectionState;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/** One backend in the sidebar: what it is, what it can do, and whether it is connected. */
+public final class BackendViewModel {
+    private final Backend backend;
+    private final BackendInfo info;
+    private final Capabilities capabilities;
+    private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.CONNECTING);
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper();
+
+    public BackendViewModel(Backend backend) {
+        this.backend = backend;
+        this.info = backend.info();
+        this.capabilities = backend.capabilities();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public String id() {
+        return info.id();
+    }
+
+    public String displayName() {
+        return info.displayName();
+    }
+
+    public BackendInfo info() {
+        return info;
+    }
+
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    public ReadOnlyObjectProperty<ConnectionState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ConnectionState state() {
+        return state.get();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    void setConnection(ConnectionState newState, String why) {
+        state.set(newState);
+        message.set(why);
+    }
+
+    /** "Connected", "Reconnecting: socket closed", ... */
+    public static String describe(ConnectionState state, String message) {
+        String s = switch (state) {
+            case CONNECTING -> "Connecting…";
+            case CONNECTED -> "Connected";
+            case RECONNECTING -> "Reconnecting…";
+            case DISCONNECTED -> "Disconnected";
+        };
+        return message == null || message.isBlank() ? s : s + ": " + message;
+    }
+}

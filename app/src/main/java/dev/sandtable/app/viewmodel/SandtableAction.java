@@ -1,0 +1,72 @@
+package dev.sandtable.app.viewmodel;
+
+import dev.sandtable.model.ResourceKind;
+import dev.sandtable.spi.Operation;
+
+/**
+ * Every action of the window: its label, its shortcut (KeyCombination syntax, shown in menus, tooltips and the
+ * palette), the kind of row it acts on (null: acts on the backend), and the backend operation it needs.
+ */
+public enum SandtableAction {
+    CREATE_SANDBOX("New sandbox…", "Shortcut+N", null, Operation.CREATE, "Create a sandbox from a template or a snapshot"),
+    PAUSE("Pause", "Shortcut+P", ResourceKind.SANDBOX, Operation.PAUSE, "Pause the selected sandbox"),
+    RESUME("Resume", "Shortcut+R", ResourceKind.SANDBOX, Operation.RESUME, "Resume the selected sandbox"),
+    SNAPSHOT("Snapshot…", "Shortcut+S", ResourceKind.SANDBOX, Operation.SNAPSHOT, "Take a snapshot of the selected sandbox"),
+    DESTROY("Destroy…", "Shortcut+D", ResourceKind.SANDBOX, Operation.DESTROY, "Destroy the selected sandbox"),
+    RELEASE_PUT("Release to pool", "Shortcut+Shift+P", ResourceKind.SANDBOX, Operation.POOL_RELEASE, "Put the claimed sandbox back into its pool"),
+    RELEASE_DEAD("Release as dead", "Shortcut+Shift+X", ResourceKind.SANDBOX, Operation.POOL_RELEASE, "Release the claimed sandbox as broken: it is destroyed"),
+    RESTORE("Restore…", "Shortcut+Shift+R", ResourceKind.SNAPSHOT, Operation.RESTORE, "Restore the selected snapshot into new sandboxes"),
+    MAKE_TEMPLATE("Make template…", "Shortcut+Shift+T", ResourceKind.SNAPSHOT, Operation.TEMPLATE_CREATE, "Make a template from the selected snapshot"),
+    DELETE_SNAPSHOT("Delete snapshot…", "Shortcut+Shift+D", ResourceKind.SNAPSHOT, Operation.DELETE_SNAPSHOT, "Delete the selected snapshot"),
+    CREATE_POOL("New pool…", "Shortcut+Shift+N", null, Operation.POOL_CREATE, "Create a warm pool"),
+    CLAIM("Claim from pool", "Shortcut+Shift+C", ResourceKind.POOL, Operation.POOL_CLAIM, "Claim a sandbox from the selected pool"),
+    RESIZE_POOL("Resize pool…", "Shortcut+Shift+E", ResourceKind.POOL, Operation.POOL_RESIZE, "Change the selected pool's min idle and max size"),
+    DELETE_POOL("Delete pool…", "Shortcut+Shift+Delete", ResourceKind.POOL, Operation.POOL_DELETE, "Delete the selected pool and its members"),
+    CREATE_FROM_TEMPLATE("New sandbox from template…", "Shortcut+Shift+O", ResourceKind.TEMPLATE, Operation.CREATE, "Create a sandbox from the selected template"),
+    DELETE_TEMPLATE("Delete template…", "Shortcut+Shift+Back_Space", ResourceKind.TEMPLATE, Operation.TEMPLATE_DELETE, "Delete the selected template");
+
+    private final String label;
+    private final String shortcut;
+    private final ResourceKind target;
+    private final Operation operation;
+    private final String description;
+
+    SandtableAction(String label, String shortcut, ResourceKind target, Operation operation, String description) {
+        this.label = label;
+        this.shortcut = shortcut;
+        this.target = target;
+        this.operation = operation;
+        this.description = description;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Label without the trailing ellipsis, for palette entries and progress text. */
+    public String plainLabel() {
+        return label.replace("…", "");
+    }
+
+    public String shortcut() {
+        return shortcut;
+    }
+
+    /** The kind of the selected row it acts on, or null when it needs no selection. */
+    public ResourceKind target() {
+        return target;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** "Ctrl+Shift+R" for display on Linux and Windows. */
+    public String shortcutText() {
+        return shortcut.replace("Shortcut", "Ctrl").replace("Back_Space", "Backspace");
+    }
+}

@@ -1,0 +1,417 @@
+package dev.sandtable.app.viewmodel;
+
+import dev.sandtable.model.Pool;
+import dev.sandtable.model.Resource;
+import dev.sandtable.model.ResourceKind;
+import dev.sandtable.model.Sandbox;
+import dev.sandtable.model.SandboxState;
+import dev.sandtable.model.Snapshot;
+import dev.sandtable.model.SnapshotState;
+import dev.sandtable.model.Template;
+import dev.sandtable.model.TemplateKind;
+import dev.sandtable.spi.Backend;
+import dev.sandtable.spi.Claim;
+import dev.sandtable.spi.ConnectionState;
+import dev.sandtable.spi.CreateSandboxRequest;
+import dev.sandtable.spi.PoolSpec;
+import dev.sandtable.spi.ReleaseMode;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The main window's state and behaviour, with no JavaFX scene graph: the selection per table, the filters, what
+ * each action may do now, the operations themselves, and the command palette's search. Views only bind to it.
+ */
+public final class WindowViewModel implements AutoCloseable {
+    private final LiveInventory inventory = new LiveInventory();
+    private final ClaimBook claims = new ClaimBook();
+    private final OperationRunner runner;
+    private final Clock clock;
+    private final ObjectProperty<Instant> now;
+    private final ObjectProperty<ResourceKind> currentView = new SimpleObjectProperty<>(ResourceKind.SANDBOX);
+    private final ObjectProperty<BackendViewModel> selectedBackend = new SimpleObjectProperty<>();
+    private final ObjectProperty<Row<Sandbox>> selectedSandbox = new SimpleObjectProperty<>();
+    private final ObjectProperty<Row<Pool>> selectedPool = new SimpleObjectProperty<>();
+    private final ObjectProperty<Row<Snapshot>> selectedSnapshot = new SimpleObjectProperty<>();
+    private final ObjectProperty<Row<Template>> selectedTemplate = new SimpleObjectProperty<>();
+    private final FilterModel<Sandbox, SandboxState> sandboxFilter;
+    private final FilterModel<Pool, Object> poolFilter;
+    private final FilterModel<Snapshot, SnapshotState> snapshotFilter;
+    private final FilterModel<Template, TemplateKind> templateFilter;
+
+    /**
+     * @param ui     runs completions on the UI thread (Platform::runLater; Runnable::run in tests)
+     * @param worker starts backend operations (never the UI thread)
+     */
+    public WindowViewModel(List<? extends Backend> backends, Notifier notifier, Executor ui, Executor worker, Clock clock) {
+        this.clock = clock;
+        this.now = new SimpleObjectProperty<>(clock.instant());
+        this.runner = new OperationRunner(inventory, notifier, ui, worker);
+        for (Backend b : backends) inventory.connect(b);
+        if (!inventory.backends().isEmpty()) selectedBackend.set(inventory.backends().getFirst());
+        sandboxFilter = new FilterModel<>(inventory.sandboxes(), Sandbox::state, WindowViewModel::searchText);
+        poolFilter = new FilterModel<>(inventory.pools(), p -> null, p -> p.name() + " " + str(p.templateId()));
+        snapshotFilter = new FilterModel<>(inventory.snapshots(), Snapshot::state, s -> String.join(" ", s.name(), s.id(),
+                str(s.sourceSandboxName()), str(s.parentSnapshotId()), s.kind().name(), s.state().name()));
+        templateFilter = new FilterModel<>(inventory.templates(), Template::templateKind, t -> String.join(" ", t.name(), t.id(),
+                str(t.description()), str(t.sourceRef())));
+        inventory.versionProperty().addListener((o, a, b) -> dropStaleSelections());
+    }
+
+    /** What the sandbox filter matches: name, id, state, source, pool, isolation, metadata values. */
+    static String searchText(Sandbox s) {
+        StringBuilder sb = new StringBuilder(96).append(s.name()).append(' ').append(s.id()).append(' ').append(s.state().name())
+                .append(' ').append(s.rawState());
+        if (s.sourceRef() != null) sb.append(' ').append(s.sourceRef());
+        if (s.poolName() != null) sb.append(' ').append(s.poolName());
+        if (s.templateId() != null) sb.append(' ').append(s.templateId());
+        if (s.isolation() == null || !s.isolation().isolated()) sb.append(" not isolated");
+        for (String v : s.metadata().values()) sb.append(' ').append(v);
+        return sb.toString();
+    }
+
+    private static String str(String s) {
+        return s == null ? "" : s;
+    }
+
+    public LiveInventory inventory() {
+        return inventory;
+    }
+
+    public ClaimBook claims() {
+        return claims;
+    }
+
+    public OperationRunner runner() {
+        return runner;
+    }
+
+    /** Advances "now" for relative times; the UI calls it about once a second. */
+    public void tick() {
+        now.set(clock.instant());
+    }
+
+    public ObjectProperty<Instant> nowProperty() {
+        return now;
+    }
+
+    public ObjectProperty<ResourceKind> currentViewProperty() {
+        return currentView;
+    }
+
+    public ObjectProperty<BackendViewModel> selectedBackendProperty() {
+        return selectedBackend;
+    }
+
+    public ObjectProperty<Row<Sandbox>> selectedSandboxProperty() {
+        return selectedSandbox;
+    }
+
+    public ObjectProperty<Row<Pool>> selectedPoolProperty() {
+        return selectedPool;
+    }
+
+    public ObjectProperty<Row<Snapshot>> selectedSnapshotProperty() {
+        return selectedSnapshot;
+    }
+
+    public ObjectProperty<Row<Template>> selectedTemplateProperty() {
+        return selectedTemplate;
+    }
+
+    public FilterModel<Sandbox, SandboxState> sandboxFilter() {
+        return sandboxFilter;
+    }
+
+    public FilterModel<Pool, Object> poolFilter() {
+        return poolFilter;
+    }
+
+    public FilterModel<Snapshot, SnapshotState> snapshotFilter() {
+        return snapshotFilter;
+    }
+
+    public FilterModel<Template, TemplateKind> templateFilter() {
+        return templateFilter;
+    }
+
+    /** The selected row of a kind, or null. */
+    public Row<?> selected(ResourceKind kind) {
+        return switch (kind) {
+            case SANDBOX -> selectedSandbox.get();
+            case POOL -> selectedPool.get();
+            case SNAPSHOT -> selectedSnapshot.get();
+            case TEMPLATE -> selectedTemplate.get();
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    public void select(Row<?> row) {
+        if (row == null) return;
+        switch (row.value()) {
+            case Sandbox s -> selectedSandbox.set((Row<Sandbox>) row);
+            case Pool p -> selectedPool.set((Row<Pool>) row);
+            case Snapshot s -> selectedSnapshot.set((Row<Snapshot>) row);
+            case Template t -> selectedTemplate.set((Row<Template>) row);
+        }
+    }
+
+    private void dropStaleSelections() {
+        if (gone(selectedSandbox.get(), inventory.sandboxes())) selectedSandbox.set(null);
+        if (gone(selectedPool.get(), inventory.pools())) selectedPool.set(null);
+        if (gone(selectedSnapshot.get(), inventory.snapshots())) selectedSnapshot.set(null);
+        if (gone(selectedTemplate.get(), inventory.templates())) selectedTemplate.set(null);
+        claims.claims().keySet().removeIf(id -> inventory.sandboxes().find(id) == null);
+    }
+
+    private static boolean gone(Row<?> row, LiveTable<?> table) {
+        return row != null && table.find(row.id()) != row;
+    }
+
+    /** The backend for actions that need no selection: the one selected in the sidebar. */
+    public BackendViewModel targetBackend() {
+        BackendViewModel b = selectedBackend.get();
+        return b != null ? b : inventory.backends().isEmpty() ? null : inventory.backends().getFirst();
+    }
+
+    // ---- what may run ----
+
+    public Availability availability(SandtableAction action) {
+        Row<?> row = action.target() == null ? null : selected(action.target());
+        if (action.target() != null && row == null)
+            return Availability.no("Select a " + action.target().name().toLowerCase(Locale.ROOT) + " first");
+        return availability(action, row);
+    }
+
+    /** Whether {@code action} may run on {@code row} (ignored for actions without a target). */
+    public Availability availability(SandtableAction action, Row<?> row) {
+        BackendViewModel b = action.target() == null ? targetBackend() : row == null ? null : row.backend();
+        if (b == null) return Availability.no("No backend is connected");
+        var whyNot = b.capabilities().whyNot(action.operation());
+        if (whyNot.isPresent()) return Availability.no(whyNot.get());
+        if (b.state() == ConnectionState.DISCONNECTED)
+            return Availability.no(b.displayName() + " is disconnected");
+        if (action.target() == null) return Availability.OK;
+        String busy = runner.busyWith(row.id());
+        if (busy != null) return Availability.no(busy);
+        return switch (row.value()) {
+            case Sandbox s -> sandboxRule(action, s, row.id());
+            case Snapshot s -> snapshotRule(action, s);
+            case Pool p -> poolRule(action, p);
+            case Template t -> templateRule(action, t);
+        };
+    }
+
+    private Availability sandboxRule(SandtableAction a, Sandbox s, String rowId) {
+        String is = s.name() + " is " + s.state().label().toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case PAUSE -> s.state() == SandboxState.RUNNING ? Availability.OK : Availability.no(is + "; only running sandboxes can be paused");
+            case RESUME -> s.state() == SandboxState.PAUSED || s.state() == SandboxState.SUSPENDED ? Availability.OK
+                    : Availability.no(is + "; only paused sandboxes can be resumed");
+            case SNAPSHOT -> s.state() == SandboxState.RUNNING || s.state() == SandboxState.PAUSED ? Availability.OK
+                    : Availability.no(is + "; snapshots are taken of running or paused sandboxes");
+            case DESTROY -> s.state().isFinal() || s.state() == SandboxState.STOPPING ? Availability.no(is) : Availability.OK;
+            case RELEASE_PUT, RELEASE_DEAD -> claims.claimOf(rowId) != null ? Availability.OK
+                    : Availability.no(s.poolName() == null ? s.name() + " was not claimed from a pool"
+                    : s.name() + " was not claimed in this window");
+            default -> Availability.OK;
+        };
+    }
+
+    private Availability snapshotRule(SandtableAction a, Snapshot s) {
+        return switch (a) {
+            case RESTORE, MAKE_TEMPLATE -> s.state() == SnapshotState.READY ? Availability.OK
+                    : Availability.no("Snapshot " + s.name() + " is " + s.state().name().toLowerCase(Locale.ROOT) + "; it must be ready");
+            case DELETE_SNAPSHOT -> s.state() == SnapshotState.DELETING ? Availability.no("Snapshot " + s.name() + " is being deleted") : Availability.OK;
+            default -> Availability.OK;
+        };
+    }
+
+    private Availability poolRule(SandtableAction a, Pool p) {
+        if (p.closing()) return Availability.no("Pool " + p.name() + " is being deleted");
+        if (a == SandtableAction.CLAIM && p.inUse() >= p.maxSize())
+            return Availability.no("Pool " + p.name() + " is full: " + p.inUse() + " of " + p.maxSize() + " members are in use");
+        return Availability.OK;
+    }
+
+    private Availability templateRule(SandtableAction a, Template t) {
+        if (a == SandtableAction.DELETE_TEMPLATE && t.templateKind() != TemplateKind.SNAPSHOT)
+            return Availability.no("Template " + t.name() + " is built in; only templates made from snapshots can be deleted");
+        return Availability.OK;
+    }
+
+    // ---- operations ----
+
+    public CompletableFuture<Sandbox> createSandbox(BackendViewModel b, String name, String templateId, String snapshotId) {
+        String label = blank(name) ? "a sandbox" : name;
+        CreateSandboxRequest req = new CreateSandboxRequest(blankToNull(name), templateId, snapshotId, null);
+        return runner.run(b, null, label, "Creating " + label, "Create " + label,
+                () -> b.backend().create(req), s -> selectLater(inventory.sandboxes(), b, s));
+    }
+
+    public CompletableFuture<Sandbox> pause(Row<Sandbox> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Pausing " + n, "Pause " + n, () -> row.backend().backend().pause(row.value().id()), null);
+    }
+
+    public CompletableFuture<Sandbox> resume(Row<Sandbox> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Resuming " + n, "Resume " + n, () -> row.backend().backend().resume(row.value().id()), null);
+    }
+
+    public CompletableFuture<Void> destroy(Row<Sandbox> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Destroying " + n, "Destroy " + n, () -> row.backend().backend().destroy(row.value().id()), null);
+    }
+
+    public CompletableFuture<Snapshot> snapshot(Row<Sandbox> row, String snapshotName) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Snapshotting " + n, "Snapshot " + n,
+                () -> row.backend().backend().snapshot(row.value().id(), blankToNull(snapshotName)), null);
+    }
+
+    /** Restores into {@code count} new sandboxes named {@code baseName} (count 1) or baseName-1 … baseName-N. */
+    public CompletableFuture<List<Sandbox>> restore(Row<Snapshot> row, String baseName, int count) {
+        List<CompletableFuture<Sandbox>> all = new ArrayList<>();
+        for (String name : restoreNames(baseName, count)) {
+            String n = row.value().name();
+            String into = name == null ? "a new sandbox" : name;
+            all.add(runner.run(row.backend(), row.id(), n, "Restoring " + n + " into " + into, "Restore " + n + " into " + into,
+                    () -> row.backend().backend().restore(row.value().id(), name), null));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+    }
+
+    static List<String> restoreNames(String baseName, int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= Math.max(1, count); i++)
+            names.add(blank(baseName) ? null : count <= 1 ? baseName.trim() : baseName.trim() + "-" + i);
+        return names;
+    }
+
+    public CompletableFuture<Template> makeTemplate(Row<Snapshot> row, String templateName) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Making template " + templateName + " from " + n, "Make template from " + n,
+                () -> row.backend().backend().createTemplate(row.value().id(), templateName), null);
+    }
+
+    public CompletableFuture<Void> deleteSnapshot(Row<Snapshot> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Deleting snapshot " + n, "Delete snapshot " + n,
+                () -> row.backend().backend().deleteSnapshot(row.value().id()), null);
+    }
+
+    public CompletableFuture<Void> deleteTemplate(Row<Template> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Deleting template " + n, "Delete template " + n,
+                () -> row.backend().backend().deleteTemplate(row.value().id()), null);
+    }
+
+    public CompletableFuture<Pool> createPool(BackendViewModel b, PoolSpec spec) {
+        return runner.run(b, null, spec.name(), "Creating pool " + spec.name(), "Create pool " + spec.name(),
+                () -> b.backend().createPool(spec), p -> selectLater(inventory.pools(), b, p));
+    }
+
+    public CompletableFuture<Pool> resizePool(Row<Pool> row, int minIdle, int maxSize) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Resizing pool " + n, "Resize pool " + n,
+                () -> row.backend().backend().resizePool(n, minIdle, maxSize), null);
+    }
+
+    public CompletableFuture<Void> deletePool(Row<Pool> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Deleting pool " + n, "Delete pool " + n,
+                () -> row.backend().backend().deletePool(n), null);
+    }
+
+    public CompletableFuture<Claim> claim(Row<Pool> row) {
+        String n = row.value().name();
+        BackendViewModel b = row.backend();
+        return runner.run(b, row.id(), n, "Claiming from " + n, "Claim from " + n, () -> b.backend().claim(n),
+                c -> claims.add(Row.idOf(b.id(), c.sandbox().key()), c));
+    }
+
+    public CompletableFuture<Void> release(Row<Sandbox> row, ReleaseMode mode) {
+        Claim c = claims.claimOf(row.id());
+        String n = row.value().name();
+        if (c == null) return CompletableFuture.failedFuture(new IllegalStateException(n + " was not claimed in this window"));
+        String verb = mode == ReleaseMode.PUT ? "Releasing " + n + " to " + c.pool() : "Releasing " + n + " as dead";
+        return runner.run(row.backend(), row.id(), n, verb, "Release " + n,
+                () -> row.backend().backend().release(c.id(), mode), v -> claims.remove(row.id()));
+    }
+
+    /** Selects a resource an operation just made, once its row exists (now, or after the next batch). */
+    private <R extends Resource> void selectLater(LiveTable<R> table, BackendViewModel b, R made) {
+        Row<R> row = table.find(b.id(), made.key());
+        if (row != null) {
+            select(row);
+            return;
+        }
+        javafx.beans.value.ChangeListener<Number> once = new javafx.beans.value.ChangeListener<>() {
+            int tries;
+
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number a, Number c) {
+                Row<R> r = table.find(b.id(), made.key());
+                if (r != null || ++tries > 20) {
+                    inventory.versionProperty().removeListener(this);
+                    if (r != null) select(r);
+                }
+            }
+        };
+        inventory.versionProperty().addListener(once);
+    }
+
+    // ---- command palette ----
+
+    /** Actions and resources matching {@code query}, best first; an empty query lists the actions. */
+    public List<PaletteEntry> search(String query, int limit) {
+        List<PaletteEntry> out = new ArrayList<>();
+        String q = query == null ? "" : query.trim();
+        for (SandtableAction a : SandtableAction.values()) {
+            int s = q.isEmpty() ? 1000 - a.ordinal() : Math.max(FuzzyMatch.score(q, a.plainLabel()), FuzzyMatch.score(q, a.description()) - 15);
+            if (s >= 0 && (!q.isEmpty() || true))
+                out.add(new PaletteEntry(a.plainLabel(), a.shortcutText(), a, null, a.target(), availability(a), s + 5));
+        }
+        if (!q.isEmpty()) {
+            addRows(out, q, inventory.sandboxes(), ResourceKind.SANDBOX, s -> "Sandbox · " + s.state().label().toLowerCase(Locale.ROOT));
+            addRows(out, q, inventory.pools(), ResourceKind.POOL, p -> "Pool · " + p.idle() + " idle, " + p.inUse() + " in use");
+            addRows(out, q, inventory.snapshots(), ResourceKind.SNAPSHOT, s -> "Snapshot of " + str(s.sourceSandboxName()));
+            addRows(out, q, inventory.templates(), ResourceKind.TEMPLATE, t -> "Template · " + str(t.description()));
+        }
+        out.sort(Comparator.comparingInt(PaletteEntry::score).reversed());
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    private <R extends Resource> void addRows(List<PaletteEntry> out, String q, LiveTable<R> table, ResourceKind kind,
+                                              java.util.function.Function<R, String> detail) {
+        for (Row<R> row : table.allRows()) {
+            int s = FuzzyMatch.score(q, row.value().name());
+            if (s >= 0) out.add(new PaletteEntry(row.value().name(), detail.apply(row.value()) + " · " + row.backend().displayName(),
+                    null, row, kind, Availability.OK, s));
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String blankToNull(String s) {
+        return blank(s) ? null : s.trim();
+    }
+
+    @Override
+    public void close() {
+        inventory.close();
+    }
+}
