@@ -66,6 +66,16 @@ final class CliContext implements AutoCloseable {
         }
     }
 
+    /** A list as JSON, each element with its type name (as the service's inventory writes them). */
+    <T> void printJsonList(java.util.List<T> values, Class<T> elementType) {
+        try {
+            out.println(Json.mapper().writerFor(Json.mapper().getTypeFactory().constructCollectionType(java.util.List.class, elementType))
+                    .withDefaultPrettyPrinter().writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw SandtableException.of(e);
+        }
+    }
+
     void printJson(Object value) {
         try {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));

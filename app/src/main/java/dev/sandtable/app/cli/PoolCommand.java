@@ -27,12 +27,12 @@ final class PoolCommand implements Callable<Integer> {
         return ls();
     }
 
-    @Command(name = "ls", description = "List the pools with their members and claim statistics.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the pools with their members and claim statistics.")
     int ls() {
         CliContext ctx = root.ctx;
         List<Pool> pools = ctx.inventory().pools();
         if (ctx.json) {
-            ctx.printJson(pools);
+            ctx.printJsonList(pools, Pool.class);
             return ExitCodes.OK;
         }
         if (pools.isEmpty()) {
@@ -48,7 +48,7 @@ final class PoolCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "create", description = "Create a pool; it starts min-idle members at once.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a pool; it starts min-idle members at once.")
     int create(@Parameters(paramLabel = "NAME", description = "The pool's name (a DNS label).") String name,
                @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", description = "Template of its members (default: the backend's).") String template,
                @Option(names = "--min-idle", paramLabel = "N", defaultValue = "1", description = "Idle members kept ready (default: ${DEFAULT-VALUE}).") int minIdle,
@@ -57,7 +57,7 @@ final class PoolCommand implements Callable<Integer> {
         return print("created pool", p);
     }
 
-    @Command(name = "resize", description = "Change a pool's min-idle and max size (max size cannot go below the members in use).")
+    @Command(name = "resize", mixinStandardHelpOptions = true, description = "Change a pool's min-idle and max size (max size cannot go below the members in use).")
     int resize(@Parameters(paramLabel = "NAME") String name,
                @Option(names = "--min-idle", paramLabel = "N", description = "New min idle (default: unchanged).") Integer minIdle,
                @Option(names = "--max-size", paramLabel = "N", description = "New max size (default: unchanged).") Integer maxSize) {
@@ -75,7 +75,7 @@ final class PoolCommand implements Callable<Integer> {
         return print("resized pool", CliContext.await(ctx.service().resizePool(name, min, max)));
     }
 
-    @Command(name = "claim", description = {"Take a running sandbox from a pool; prints the claim id to release it with.",
+    @Command(name = "claim", mixinStandardHelpOptions = true, description = {"Take a running sandbox from a pool; prints the claim id to release it with.",
             "The claim outlives this command: release it later, from any shell."})
     int claim(@Parameters(paramLabel = "POOL") String pool,
               @Option(names = {"-q", "--quiet"}, description = "Print only the claim id.") boolean quiet) {
@@ -93,7 +93,7 @@ final class PoolCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "release", description = "Give a claimed sandbox back to its pool (paused, ready for the next claim).")
+    @Command(name = "release", mixinStandardHelpOptions = true, description = "Give a claimed sandbox back to its pool (paused, ready for the next claim).")
     int release(@Parameters(paramLabel = "CLAIM-ID", description = "What 'pool claim' printed.") String claimId,
                 @Option(names = "--dead", description = "The sandbox is broken: destroy it instead; it never re-enters the pool.") boolean dead) {
         CliContext ctx = root.ctx;
@@ -104,7 +104,7 @@ final class PoolCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "rm", description = "Delete a pool and destroy its members.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pool and destroy its members.")
     int rm(@Parameters(paramLabel = "NAME") String name) {
         CliContext.await(root.ctx.service().deletePool(name));
         if (!root.ctx.json) root.ctx.out.println("deleted pool " + name);

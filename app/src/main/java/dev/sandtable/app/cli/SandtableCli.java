@@ -83,12 +83,12 @@ public final class SandtableCli implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "ls", description = "List the sandboxes.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the sandboxes.")
     int ls(@Option(names = {"-q", "--quiet"}, description = "Print only the names.") boolean quiet) {
         Inventory inv = ctx.inventory();
         List<Sandbox> sandboxes = inv.sandboxes();
         if (ctx.json) {
-            ctx.printJson(sandboxes);
+            ctx.printJsonList(sandboxes, Sandbox.class);
             return ExitCodes.OK;
         }
         if (quiet) {
@@ -118,7 +118,7 @@ public final class SandtableCli implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "create", description = "Create a sandbox and start it.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a sandbox and start it.")
     int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "Its name (a DNS label); generated when omitted.") String name,
                @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", description = "Template to start from (default: the backend's).") String template,
                @Option(names = "--from-snapshot", paramLabel = "SNAPSHOT", description = "Start from this snapshot instead (like restore).") String snapshot,
@@ -129,17 +129,17 @@ public final class SandtableCli implements Callable<Integer> {
         return printSandbox("created sandbox", s);
     }
 
-    @Command(name = "pause", description = "Pause a running sandbox (its processes are frozen).")
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a running sandbox (its processes are frozen).")
     int pause(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
         return printSandbox("paused", CliContext.await(ctx.service().pause(ref)));
     }
 
-    @Command(name = "resume", description = "Resume a paused sandbox.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused sandbox.")
     int resume(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
         return printSandbox("resumed", CliContext.await(ctx.service().resume(ref)));
     }
 
-    @Command(name = "rm", description = "Destroy sandboxes (their files are deleted; snapshots of them stay).")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Destroy sandboxes (their files are deleted; snapshots of them stay).")
     int rm(@Parameters(paramLabel = "SANDBOX", arity = "1..*", description = "Names or ids.") List<String> refs) {
         int code = ExitCodes.OK;
         for (String ref : refs) {
@@ -155,7 +155,7 @@ public final class SandtableCli implements Callable<Integer> {
         return code;
     }
 
-    @Command(name = "snapshot", description = "Snapshot a sandbox; restore it any number of times with 'sandtable restore'.")
+    @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Snapshot a sandbox; restore it any number of times with 'sandtable restore'.")
     int snapshot(@Parameters(index = "0", paramLabel = "SANDBOX", description = "Name or id.") String ref,
                  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The snapshot's name; generated when omitted.") String name) {
         Snapshot snap = CliContext.await(ctx.service().snapshot(ref, name));
@@ -165,7 +165,7 @@ public final class SandtableCli implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "restore", description = "Create a new sandbox from a snapshot.")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Create a new sandbox from a snapshot.")
     int restore(@Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Name or id.") String snapshot,
                 @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The new sandbox's name; generated when omitted.") String name) {
         return printSandbox("restored " + snapshot + " into", CliContext.await(ctx.service().restore(snapshot, name)));

@@ -23,7 +23,7 @@ final class ServiceCommand implements Callable<Integer> {
         return status();
     }
 
-    @Command(name = "status", description = "Is the service running? Where, since when, with what? (exit code 3 when it is not running)")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is the service running? Where, since when, with what? (exit code 3 when it is not running)")
     int status() {
         CliContext ctx = root.ctx;
         Optional<ServiceClient> running = ctx.runningService();
@@ -47,7 +47,7 @@ final class ServiceCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "stop", description = "Stop the service and its sandboxes (snapshots, templates and pool definitions stay).")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the service and its sandboxes (snapshots, templates and pool definitions stay).")
     int stop() {
         CliContext ctx = root.ctx;
         Optional<ServiceClient> running = ctx.runningService();

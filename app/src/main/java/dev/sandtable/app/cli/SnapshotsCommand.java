@@ -21,12 +21,12 @@ final class SnapshotsCommand implements Callable<Integer> {
         return ls();
     }
 
-    @Command(name = "ls", description = "List the snapshots.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the snapshots.")
     int ls() {
         CliContext ctx = root.ctx;
         List<Snapshot> snapshots = ctx.inventory().snapshots();
         if (ctx.json) {
-            ctx.printJson(snapshots);
+            ctx.printJsonList(snapshots, Snapshot.class);
             return ExitCodes.OK;
         }
         if (snapshots.isEmpty()) {
@@ -42,7 +42,7 @@ final class SnapshotsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "rm", description = "Delete snapshots (sandboxes restored from them keep running).")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete snapshots (sandboxes restored from them keep running).")
     int rm(@Parameters(paramLabel = "SNAPSHOT", arity = "1..*", description = "Names or ids.") List<String> refs) {
         CliContext ctx = root.ctx;
         for (String ref : refs) {

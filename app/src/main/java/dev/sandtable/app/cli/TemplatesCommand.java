@@ -20,12 +20,12 @@ final class TemplatesCommand implements Callable<Integer> {
         return ls();
     }
 
-    @Command(name = "ls", description = "List the templates.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the templates.")
     int ls() {
         CliContext ctx = root.ctx;
         List<Template> templates = ctx.inventory().templates();
         if (ctx.json) {
-            ctx.printJson(templates);
+            ctx.printJsonList(templates, Template.class);
             return ExitCodes.OK;
         }
         Table t = new Table("NAME", "ID", "KIND", "FROM", "DESCRIPTION", "CREATED");
@@ -38,7 +38,7 @@ final class TemplatesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "create", description = "Make a template from a snapshot: new sandboxes and pools can start from its files.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Make a template from a snapshot: new sandboxes and pools can start from its files.")
     int create(@Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Name or id.") String snapshot,
                @Parameters(index = "1", paramLabel = "NAME", description = "The template's name.") String name) {
         CliContext ctx = root.ctx;
@@ -49,7 +49,7 @@ final class TemplatesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "rm", description = "Delete a template.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a template.")
     int rm(@Parameters(paramLabel = "TEMPLATE", description = "Name or id.") String ref) {
         CliContext.await(root.ctx.service().deleteTemplate(ref));
         if (!root.ctx.json) root.ctx.out.println("deleted template " + ref);
