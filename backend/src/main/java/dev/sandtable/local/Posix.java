@@ -1,0 +1,75 @@
+package dev.sandtable.local;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one libc call Java lacks: {@code kill(2)} with any signal. {@link ProcessHandle#destroy()} only sends TERM and
+ * KILL; pausing a process tree without a cgroup needs STOP and CONT. Called through java.lang.foreign, so no native
+ * library of our own is needed.
+ */
+final class Posix {
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+    static final int SIGCONT = 18;
+    static final int SIGSTOP = 19;
+    private static final int ESRCH = 3;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle KILL;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        KILL = linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private Posix() {
+    }
+
+    /**
+     * Sends {@code signal} to {@code pid} (a negative pid addresses a process group).
+     *
+     * @return true when sent, false when no such process exists
+     * @throws IllegalStateException for any other failure (EPERM, EINVAL)
+     */
+    static boolean kill(long pid, int signal) {
+        if (pid == 0 || pid == -1 || pid > Integer.MAX_VALUE || pid < Integer.MIN_VALUE)
+            throw new IllegalArgumentException("refusing to signal pid " + pid);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) KILL.invokeExact(state, (int) pid, signal);
+            if (rc == 0) return true;
+            int errno = (int) ERRNO.get(state, 0L);
+            if (errno == ESRCH) return false;
+            throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed with errno " + errno);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static String signalName(int signal) {
+        return switch (signal) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 3 -> "SIGQUIT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 13 -> "SIGPIPE";
+            case 15 -> "SIGTERM";
+            default -> "signal " + signal;
+        };
+    }
+}
