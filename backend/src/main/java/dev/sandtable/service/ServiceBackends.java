@@ -1,5 +1,6 @@
 package dev.sandtable.service;
 
+import dev.sandtable.local.LocalRuntime;
 import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.ErrorCode;
@@ -28,7 +29,7 @@ public final class ServiceBackends {
 
     public static Backend create(String name, RuntimePaths paths) {
         return switch (name) {
-            case LOCAL -> throw new SandtableException(ErrorCode.UNSUPPORTED, "the local runtime is not part of this build yet");
+            case LOCAL -> new LocalRuntime(paths);
             case SYNTHETIC -> new SyntheticBackend("local", "Synthetic (in memory)", Clock.systemUTC());
             default -> throw new SandtableException(ErrorCode.INVALID_ARGUMENT,
                     "unknown backend '" + name + "'; choose one of " + String.join(", ", NAMES));
