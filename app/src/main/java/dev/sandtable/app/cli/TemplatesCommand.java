@@ -1,11 +1,15 @@
 package dev.sandtable.app.cli;
 
+import dev.sandtable.model.Inventory;
+import dev.sandtable.model.Snapshot;
 import dev.sandtable.model.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
 /** {@code sandtable templates [ls|create|rm]}: what sandboxes and pools start from. */
@@ -23,14 +27,17 @@ final class TemplatesCommand implements Callable<Integer> {
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the templates.")
     int ls() {
         CliContext ctx = root.ctx;
-        List<Template> templates = ctx.inventory().templates();
+        Inventory inv = ctx.inventory();
+        List<Template> templates = inv.templates();
+        Map<String, String> snapshotNames = inv.snapshots().stream().collect(Collectors.toMap(Snapshot::id, Snapshot::name));
         if (ctx.json) {
             ctx.printJsonList(templates, Template.class);
             return ExitCodes.OK;
         }
         Table t = new Table("NAME", "ID", "KIND", "FROM", "DESCRIPTION", "CREATED");
         for (Template x : templates) {
-            t.row(x.name(), x.id(), Formats.lower(x.templateKind()), x.sourceRef(), x.description(),
+            String from = x.sourceRef() == null ? null : snapshotNames.getOrDefault(x.sourceRef(), x.sourceRef());
+            t.row(x.name(), x.id(), Formats.lower(x.templateKind()), from, x.description(),
                     x.createdAt() == null ? "built in" : Formats.ago(x.createdAt(), ctx.now()));
         }
         if (t.isEmpty()) ctx.out.println("no templates");
