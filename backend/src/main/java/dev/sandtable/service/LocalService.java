@@ -100,6 +100,8 @@ public final class LocalService implements AutoCloseable {
      */
     public static LocalService start(RuntimePaths paths, Options options, Supplier<? extends Backend> backendFactory) {
         InetAddress address = checkedAddress(options);
+        // without TCP_NODELAY, a response written in two segments waits for the client's delayed ACK (~40 ms)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         ServiceLock lock;
         try {
             lock = ServiceLock.tryAcquire(paths).orElseThrow(() -> alreadyRunning(paths));
