@@ -132,7 +132,7 @@ final class ServiceWatch implements Subscription {
     private void guard() {
         while (!closed) {
             try {
-                Thread.sleep(Math.max(50, keepAliveMillis / 2));
+                Thread.sleep(Math.clamp(keepAliveMillis / 2, 50, 1000));
             } catch (InterruptedException e) {
                 return;
             }

@@ -338,6 +338,48 @@ class LocalServiceTest {
     }
 
     @Test
+    void aStreamThatFallsSilentIsTreatedAsDropped() throws Exception {
+        // a "service" that sends its first event and then hangs, promising keepalives every 50 ms
+        com.sun.net.httpserver.HttpServer hung = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        hung.createContext("/", ex -> {
+            if (ex.getRequestURI().getPath().endsWith("/info")) {
+                byte[] body = Json.mapper().writeValueAsBytes(new Api.Info(backend.info(), backend.capabilities(), 1, "x", "v", null));
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+                return;
+            }
+            ex.getResponseHeaders().set(Api.KEEPALIVE_HEADER, "50");
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write((Json.mapper().writeValueAsString(new BackendEvent.Synced(Inventory.EMPTY)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            try {
+                release.await();
+            } catch (InterruptedException ignored) {
+                // test over
+            }
+            ex.close();
+        });
+        hung.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        hung.start();
+        String url = "http://127.0.0.1:" + hung.getAddress().getPort();
+        try (ServiceClient c = ServiceClient.connect(new ServiceInfo(1, url, "e2b_x", "v", null))) {
+            List<BackendEvent> events = new CopyOnWriteArrayList<>();
+            cleanup.add(c.watch(events::add));
+            Eventually.until("the silent stream is dropped", () -> events.stream().anyMatch(e -> e instanceof BackendEvent.Connection));
+            assertThat(events.getFirst()).isInstanceOf(BackendEvent.Synced.class);
+            assertThat(events.get(1)).isInstanceOfSatisfying(BackendEvent.Connection.class,
+                    e -> assertThat(e.state()).isEqualTo(ConnectionState.RECONNECTING));
+        } finally {
+            release.countDown();
+            hung.stop(0);
+        }
+    }
+
+    @Test
     void shutdownEndpointStopsTheService() throws Exception {
         client.shutdown().join();
         assertThat(service.awaitStop(Duration.ofSeconds(10))).isTrue();
