@@ -42,15 +42,24 @@ final class BubblewrapLauncher implements Launcher {
         this.isolation = new Isolation("bubblewrap", true, probe.detail());
     }
 
-    /** A launcher when bubblewrap is installed and works here; otherwise why not. */
+    /** A launcher when bubblewrap is installed and works here; otherwise why not. Probed once per JVM. */
     static Result detect() {
         Optional<Probe> p = cached;
         if (p == null) {
             synchronized (BubblewrapLauncher.class) {
-                if (cached == null) cached = probe();
+                if (cached == null) cached = findOnPath("bwrap").map(BubblewrapLauncher::probe);
                 p = cached;
             }
         }
+        return result(p);
+    }
+
+    /** Probes the given bwrap (or its absence) without caching: for tests of the fallback. */
+    static Result detect(Optional<Path> bwrap) {
+        return result(bwrap.map(BubblewrapLauncher::probe));
+    }
+
+    private static Result result(Optional<Probe> p) {
         if (p.isPresent() && p.get().failure() == null) return new Result(new BubblewrapLauncher(p.get()), null);
         if (p.isEmpty()) return new Result(null, "bubblewrap is not installed: processes run as you, unconfined");
         return new Result(null, "bubblewrap cannot create a sandbox here (" + p.get().failure() + "): processes run as you, unconfined");
@@ -133,10 +142,7 @@ final class BubblewrapLauncher implements Launcher {
         }
     }
 
-    private static Optional<Probe> probe() {
-        Optional<Path> found = findOnPath("bwrap");
-        if (found.isEmpty()) return Optional.empty();
-        Path bwrap = found.get();
+    private static Probe probe(Path bwrap) {
         String version = run(List.of(bwrap.toString(), "--version")).output().strip();
         if (version.isEmpty()) version = "bubblewrap";
         Map<String, String> host = new LinkedHashMap<>();
@@ -161,7 +167,7 @@ final class BubblewrapLauncher implements Launcher {
                         String[] f = line.strip().split(" ", 2);
                         if (f.length == 2 && host.containsKey(f[0]) && !f[1].equals(host.get(f[0]))) fresh.add(f[0]);
                     }
-                    return Optional.of(new Probe(bwrap, unshare, fresh, version, null));
+                    return new Probe(bwrap, unshare, fresh, version, null);
                 }
             } finally {
                 Files.deleteIfExists(scratch);
@@ -169,7 +175,7 @@ final class BubblewrapLauncher implements Launcher {
         } catch (IOException e) {
             lastFailure = e.getMessage();
         }
-        return Optional.of(new Probe(bwrap, List.of(), List.of(), version, lastFailure));
+        return new Probe(bwrap, List.of(), List.of(), version, lastFailure);
     }
 
     private static String readNs(Path p) {

@@ -33,14 +33,29 @@ final class Freezers {
                 + " for this user; use the signal freezer (SIGSTOP/SIGCONT) instead");
     }
 
+    private static volatile Optional<Freezer> v2;
+    private static volatile Optional<Freezer> v1;
+
     /** cgroup v2: a child of our own cgroup, when we may create it and it has cgroup.freeze (a delegated subtree). */
     static Optional<Freezer> cgroupV2() {
+        Optional<Freezer> f = v2;
+        if (f == null) v2 = f = probeV2();
+        return f;
+    }
+
+    static Optional<Freezer> cgroupV1() {
+        Optional<Freezer> f = v1;
+        if (f == null) v1 = f = probeV1();
+        return f;
+    }
+
+    private static Optional<Freezer> probeV2() {
         return ownCgroup("cgroup2", null, "0::")
                 .filter(dir -> probe(dir, "cgroup.freeze"))
                 .map(dir -> new CgroupFreezer(CgroupFreezer.Version.V2, dir));
     }
 
-    static Optional<Freezer> cgroupV1() {
+    private static Optional<Freezer> probeV1() {
         return ownCgroup("cgroup", "freezer", null)
                 .filter(dir -> probe(dir, "freezer.state"))
                 .map(dir -> new CgroupFreezer(CgroupFreezer.Version.V1, dir));
@@ -79,19 +94,38 @@ final class Freezers {
         }
     }
 
+    /** Whether a child process can really move itself into {@code cgroup}, as every sandbox's init does. */
+    private static boolean canJoin(Path cgroup) {
+        try {
+            Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"", cgroup.resolve("cgroup.procs").toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static boolean probe(Path dir, String controlFile) {
         if (!Files.isWritable(dir.resolve("cgroup.procs"))) return false;
         Path probe = dir.resolve("sandtable-probe-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectory(probe);
-            return Files.isWritable(probe.resolve(controlFile)) && Files.isWritable(probe.resolve("cgroup.procs"));
+            return Files.isWritable(probe.resolve(controlFile)) && canJoin(probe);
         } catch (IOException e) {
             return false;
         } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // a probe that cannot be removed is harmless and empty
+            for (int round = 0; round < 20; round++) {
+                try {
+                    Files.deleteIfExists(probe);
+                    break;
+                } catch (IOException busy) {
+                    // the probe process may take a moment to leave; an empty probe left behind is harmless
+                    Sleeps.brief(round);
+                }
             }
         }
     }

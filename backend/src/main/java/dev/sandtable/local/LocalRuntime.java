@@ -26,12 +26,10 @@ import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.Subscription;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,7 +51,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The embedded local runtime, Sandtable's default backend. A sandbox is a writable tree under
@@ -64,25 +61,20 @@ import java.util.stream.Collectors;
  * <p>Every operation runs on a virtual thread; operations on one sandbox run one at a time in submission order.
  */
 public final class LocalRuntime implements Backend {
-    public static final String HOST_SHELL = "host-shell";
+    public static final String HOST_SHELL = TemplateCatalog.HOST_SHELL;
     private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
     private static final Set<SandboxState> SNAPSHOTTABLE = Set.of(SandboxState.RUNNING, SandboxState.PAUSED, SandboxState.FAILED);
-    private static final String SETSID = BubblewrapLauncher.findOnPath("setsid").map(Path::toString).orElse(null);
-    private static final Template HOST_SHELL_TEMPLATE = new Template(HOST_SHELL, HOST_SHELL, TemplateKind.HOST_SHELL, null,
-            "Host binaries, an empty workspace", null);
 
     private final RuntimePaths paths;
     private final LocalRuntimeOptions options;
     private final BackendInfo info;
     private final Launcher launcher;
     private final Freezer freezer;
+    private final SandboxProcesses processes;
     private final SnapshotStore snapshotStore;
-    private final JsonDir<Template> templateFiles;
+    private final TemplateCatalog templates;
     private final JsonDir<PoolDefinition> poolFiles;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    /** Processes are started from one long-lived platform thread: bwrap's --die-with-parent follows the starting thread. */
-    private final ExecutorService launchThread = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("sandtable-launcher").unstarted(r));
     private final SerialQueues queues = new SerialQueues(executor);
     private final EventHub hub = new EventHub();
     private final FileChannel lockChannel;
@@ -92,7 +84,6 @@ public final class LocalRuntime implements Backend {
     private final Object lock = new Object();
     private final Map<String, LocalSandbox> sandboxes = new LinkedHashMap<>();
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
-    private final Map<String, Template> templates = new LinkedHashMap<>();
     private final Map<String, WarmPool> pools = new LinkedHashMap<>();
     private final Set<String> reservedSnapshotNames = new java.util.HashSet<>();
     private final Map<String, WarmPool> claims = new ConcurrentHashMap<>();
@@ -118,32 +109,39 @@ public final class LocalRuntime implements Backend {
         this.info = new BackendInfo("local", "Local", BackendKind.LOCAL, paths.state().toString());
         this.launcher = selectLauncher(options.isolation());
         this.freezer = Freezers.select(options.freezer());
+        this.processes = new SandboxProcesses(launcher, freezer, options.stopGrace());
+        FileChannel channel = null;
         try {
             Files.createDirectories(paths.state());
-            lockChannel = FileChannel.open(paths.state().resolve("local-runtime.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(paths.state().resolve("local-runtime.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l;
             try {
-                l = lockChannel.tryLock();
+                l = channel.tryLock();
             } catch (OverlappingFileLockException e) {
                 l = null;
             }
-            if (l == null) {
-                lockChannel.close();
+            if (l == null)
                 throw new SandtableException(ErrorCode.UNAVAILABLE, "another Sandtable local runtime is already using "
                         + paths.state() + "; close it first");
-            }
+            lockChannel = channel;
             runtimeLock = l;
             Recovery.cleanStaleSandboxes(paths.sandboxes());
             snapshotStore = new SnapshotStore(paths.snapshots(), options.snapshotWriteHook());
             snapshotStore.removeLeftovers();
             for (Snapshot s : snapshotStore.load()) snapshots.put(s.id(), s);
-            templateFiles = new JsonDir<>(paths.templates(), Template.class);
-            templates.put(HOST_SHELL, HOST_SHELL_TEMPLATE);
-            for (Template t : templateFiles.load()) templates.put(t.id(), t);
+            templates = new TemplateCatalog(paths.templates());
             poolFiles = new JsonDir<>(paths.pools(), PoolDefinition.class);
             for (PoolDefinition d : poolFiles.load()) pools.put(d.name(), new WarmPool(d, poolMembers));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             shutdownExecutors();
+            if (channel != null) {
+                try {
+                    channel.close(); // releases the lock too
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            if (e instanceof SandtableException se) throw se;
             throw new SandtableException(ErrorCode.UNAVAILABLE, "cannot start the local runtime in " + paths.data() + " / "
                     + paths.state() + ": " + e.getMessage(), e);
         }
@@ -205,7 +203,7 @@ public final class LocalRuntime implements Backend {
     private Inventory inventoryLocked() {
         return new Inventory(sandboxes.values().stream().map(s -> s.view).toList(),
                 pools.values().stream().map(WarmPool::view).toList(),
-                new ArrayList<>(snapshots.values()), new ArrayList<>(templates.values()));
+                new ArrayList<>(snapshots.values()), templates.all());
     }
 
     // ---------------------------------------------------------------- sandboxes
@@ -309,12 +307,18 @@ public final class LocalRuntime implements Backend {
             Files.createDirectories(sb.tmp);
             if (req.content() != null) snapshotStore.copyOut(req.content(), sb.workspace);
             else Files.createDirectories(sb.workspace);
-            launch(sb);
+            processes.start(sb, () -> queues.submit(sb.id, () -> {
+                onMainExit(sb);
+                return null;
+            }));
         } catch (IOException | RuntimeException e) {
-            SandtableException failure = e instanceof SandtableException se ? se : new SandtableException(ErrorCode.INTERNAL,
-                    "could not start sandbox '" + sb.view.name() + "': " + e.getMessage(), e);
+            SandtableException failure = e instanceof SandtableException se ? se
+                    : SnapshotStore.isNoSpace(e) ? new SandtableException(ErrorCode.NO_SPACE, "not enough disk space in "
+                    + paths.sandboxes() + " for sandbox '" + sb.view.name() + "'; free some space and try again", e)
+                    : new SandtableException(ErrorCode.INTERNAL, "could not start sandbox '" + sb.view.name() + "': "
+                    + e.getMessage(), e);
             sb.stopping = true;
-            stopProcesses(sb);
+            processes.stop(sb);
             Trees.deleteQuietly(sb.dir);
             synchronized (lock) {
                 sandboxes.remove(id);
@@ -332,102 +336,13 @@ public final class LocalRuntime implements Backend {
         return "from template " + req.sourceRef();
     }
 
-    private void launch(LocalSandbox sb) throws IOException {
-        String name = sb.view.name();
-        FreezeGroup group = freezer.open(sb.id);
-        sb.group = group;
-        Launcher.Plan plan = launcher.plan(name, sb.workspace, sb.tmp);
-        // record the cgroup before anything runs in it, so a crash at any point leaves something to clean up
-        writeProcessInfo(sb, new SandboxProcessInfo(sb.id, 0, 0, 0, group.cgroupDir(), plan.bwrapArgs(), sb.workspace,
-                plan.sandboxPath()));
-        List<String> argv = new ArrayList<>();
-        if (group.procsFile() != null)
-            argv.addAll(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", group.procsFile().toString()));
-        if (SETSID != null) argv.add(SETSID);
-        argv.addAll(plan.argv());
-        Path log = sb.dir.resolve("init.log");
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(plan.directory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(plan.environment());
-        Process process;
-        try {
-            process = launchThread.submit(pb::start).get();
-        } catch (ExecutionException e) {
-            throw new SandtableException(ErrorCode.INTERNAL, "could not start sandbox '" + name + "': "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandtableException(ErrorCode.INTERNAL, "interrupted while starting sandbox '" + name + "'");
-        }
-        sb.process = process;
-        long startTime = ProcStat.read(process.pid()).map(ProcStat::startTime).orElse(0L);
-        ProcessTree tree = new ProcessTree(process.pid(), startTime);
-        sb.tree = tree;
-        long initPid = awaitInit(sb, process, tree, log);
-        SandboxProcessInfo info = new SandboxProcessInfo(sb.id, process.pid(), startTime, initPid, group.cgroupDir(),
-                plan.bwrapArgs(), sb.workspace, plan.sandboxPath());
-        sb.info = info;
-        writeProcessInfo(sb, info);
-        process.onExit().thenRun(() -> queues.submit(sb.id, () -> {
-            onMainExit(sb);
-            return null;
-        }));
-    }
-
-    private void writeProcessInfo(LocalSandbox sb, SandboxProcessInfo info) throws IOException {
-        Trees.writeJsonAtomically(sb.dir.resolve(LocalSandbox.PROCESS_FILE), info);
-    }
-
-    /** Waits until the init runs (after setsid, and inside bubblewrap when used); returns its pid. */
-    private long awaitInit(LocalSandbox sb, Process process, ProcessTree tree, Path log) {
-        boolean bwrap = launcher instanceof BubblewrapLauncher;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        for (int round = 0; ; round++) {
-            if (!process.isAlive())
-                throw new SandtableException(ErrorCode.INTERNAL, "sandbox '" + sb.view.name() + "' stopped at once ("
-                        + exitReason(process.exitValue()) + ")" + logTail(log));
-            ProcStat main = ProcStat.read(process.pid()).orElse(null);
-            if (main != null && (SETSID == null || main.session() == process.pid())) {
-                if (!bwrap && main.comm().equals("sh")) return process.pid();
-                if (bwrap) {
-                    Map<Long, ProcStat> members = tree.members().stream().collect(Collectors.toMap(ProcStat::pid, p -> p));
-                    for (ProcStat p : members.values()) {
-                        ProcStat parent = members.get(p.ppid());
-                        if (p.pid() != process.pid() && p.comm().equals("sh") && parent != null && parent.comm().equals("bwrap"))
-                            return p.pid();
-                    }
-                }
-            }
-            if (System.nanoTime() > deadline)
-                throw new SandtableException(ErrorCode.INTERNAL, "sandbox '" + sb.view.name() + "' did not start within 15 s" + logTail(log));
-            Sleeps.brief(round);
-        }
-    }
-
-    private static String logTail(Path log) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8).strip();
-            if (s.isEmpty()) return "";
-            return ": " + (s.length() > 400 ? s.substring(s.length() - 400) : s);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static String exitReason(int code) {
-        if (code > 128 && code < 160) return "its main process was killed by " + Posix.signalName(code - 128) + ", exit code " + code;
-        return "its main process exited with code " + code;
-    }
-
     /** The main process ended: unless a stop was under way, the sandbox has failed. Runs in the sandbox's queue. */
     private void onMainExit(LocalSandbox sb) {
         synchronized (lock) {
             if (sandboxes.get(sb.id) != sb) return;
         }
         if (sb.stopping) return;
-        String reason = exitReason(sb.process.exitValue());
+        String reason = SandboxProcesses.exitReason(sb.process.exitValue());
         // whatever the init left behind goes with it
         try {
             if (sb.group != null && sb.group.frozen(sb.tree)) sb.group.thaw(sb.tree);
@@ -468,7 +383,7 @@ public final class LocalRuntime implements Backend {
         sb.stopping = true;
         SandboxState before = sb.view.state();
         setState(sb, SandboxState.STOPPING, "stopping", null, "stopping", null);
-        stopProcesses(sb);
+        processes.stop(sb);
         Trees.deleteQuietly(sb.dir);
         String pool = sb.view.poolName();
         synchronized (lock) {
@@ -483,37 +398,6 @@ public final class LocalRuntime implements Backend {
                 p = pools.get(pool);
             }
             if (p != null) p.forget(sb.id);
-        }
-    }
-
-    /** TERM to the sandbox's processes (not to bwrap itself, which follows its init), KILL after the grace period. */
-    private void stopProcesses(LocalSandbox sb) {
-        Process p = sb.process;
-        ProcessTree tree = sb.tree;
-        FreezeGroup group = sb.group;
-        try {
-            if (tree != null) {
-                try {
-                    if (group != null && group.frozen(tree)) group.thaw(tree);
-                } catch (FreezeGroup.FreezeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "thaw before stop failed: " + e.getMessage());
-                }
-                for (ProcStat m : tree.members()) {
-                    if (!m.comm().equals("bwrap")) Posix.kill(m.pid(), Posix.SIGTERM);
-                    if (m.stopped()) Posix.kill(m.pid(), Posix.SIGCONT);
-                }
-                if (p != null && !p.waitFor(options.stopGrace().toMillis(), TimeUnit.MILLISECONDS))
-                    LOG.log(System.Logger.Level.INFO, "sandbox " + sb.id + " ignored TERM; killing it");
-                for (int round = 0; round < 100; round++) {
-                    if (tree.signalAll(Posix.SIGKILL) == 0 && (p == null || !p.isAlive())) break;
-                    Sleeps.brief(round);
-                }
-                if (p != null) p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (group != null) group.remove();
         }
     }
 
@@ -593,8 +477,7 @@ public final class LocalRuntime implements Backend {
             try {
                 synchronized (lock) {
                     if (!snapshots.containsKey(snap.id())) throw SandtableException.notFound("snapshot", snapshot);
-                    List<String> users = templates.values().stream().filter(t -> snap.id().equals(t.sourceRef()))
-                            .map(Template::name).toList();
+                    List<String> users = templates.madeFrom(snap.id());
                     if (!users.isEmpty())
                         throw new SandtableException(ErrorCode.INVALID_STATE, "snapshot '" + snap.name() + "' is used by template"
                                 + (users.size() > 1 ? "s '" : " '") + String.join("', '", users) + "'; delete "
@@ -649,22 +532,7 @@ public final class LocalRuntime implements Backend {
         return submit(() -> {
             checkName("Template", templateName);
             Snapshot snap = snapshot(snapshot);
-            Template t;
-            synchronized (lock) {
-                if (templates.values().stream().anyMatch(x -> x.name().equals(templateName) || x.id().equals(templateName)))
-                    throw new SandtableException(ErrorCode.ALREADY_EXISTS, "a template named '" + templateName + "' already exists");
-                t = new Template(newId("tpl-"), templateName, TemplateKind.SNAPSHOT, snap.id(),
-                        "Files of snapshot '" + snap.name() + "' (from sandbox '" + snap.sourceSandboxName() + "')", Instant.now());
-                templates.put(t.id(), t);
-            }
-            try {
-                templateFiles.save(t.id(), t);
-            } catch (IOException e) {
-                synchronized (lock) {
-                    templates.remove(t.id());
-                }
-                throw new SandtableException(ErrorCode.INTERNAL, "could not save template '" + templateName + "': " + e.getMessage(), e);
-            }
+            Template t = templates.add(snap, templateName);
             synchronized (lock) {
                 publish(new BackendEvent.Upserted(t));
                 publish(new BackendEvent.Lifecycle(new LifecycleEvent(t.createdAt(), ResourceKind.TEMPLATE, t.id(), t.name(),
@@ -677,27 +545,14 @@ public final class LocalRuntime implements Backend {
     @Override
     public CompletableFuture<Void> deleteTemplate(String template) {
         return submit(() -> {
-            Template t;
+            Template t = templates.resolve(template);
             synchronized (lock) {
-                t = template(template);
-                if (t.templateKind() == TemplateKind.HOST_SHELL)
-                    throw new SandtableException(ErrorCode.INVALID_STATE, "the built-in template '" + t.name() + "' cannot be deleted");
                 List<String> users = pools.values().stream().filter(p -> p.definition().templateId().equals(t.id()))
                         .map(WarmPool::name).toList();
                 if (!users.isEmpty())
                     throw new SandtableException(ErrorCode.INVALID_STATE, "template '" + t.name() + "' is used by pool"
                             + (users.size() > 1 ? "s '" : " '") + String.join("', '", users) + "'; delete the pool first");
-                templates.remove(t.id());
-            }
-            try {
-                templateFiles.delete(t.id());
-            } catch (IOException e) {
-                synchronized (lock) {
-                    templates.put(t.id(), t);
-                }
-                throw new SandtableException(ErrorCode.INTERNAL, "could not delete template '" + t.name() + "': " + e.getMessage(), e);
-            }
-            synchronized (lock) {
+                templates.remove(t);
                 publish(new BackendEvent.Removed(ResourceKind.TEMPLATE, t.id()));
                 publish(new BackendEvent.Lifecycle(new LifecycleEvent(Instant.now(), ResourceKind.TEMPLATE, t.id(), t.name(),
                         null, null, "deleted", null)));
@@ -732,6 +587,7 @@ public final class LocalRuntime implements Backend {
             WarmPool pool = new WarmPool(def, poolMembers);
             synchronized (lock) {
                 ensureOpen();
+                template(t.id()); // still there: deleteTemplate checks for pools under this lock
                 if (pools.containsKey(spec.name()))
                     throw new SandtableException(ErrorCode.ALREADY_EXISTS, "a pool named '" + spec.name() + "' already exists");
                 pools.put(def.name(), pool);
@@ -845,7 +701,10 @@ public final class LocalRuntime implements Backend {
         @Override
         public void pause(String sandboxId) {
             LocalSandbox sb = present(sandboxId);
-            await(queues.submit(sandboxId, () -> doPause(still(sb))));
+            await(queues.submit(sandboxId, () -> {
+                still(sb);
+                return sb.view.state() == SandboxState.PAUSED && sb.alive() ? sb.view : doPause(sb);
+            }));
         }
 
         @Override
@@ -858,8 +717,8 @@ public final class LocalRuntime implements Backend {
             try {
                 return await(queues.submit(sandboxId, () -> {
                     still(sb);
-                    if (!sb.alive() || sb.view.state() != SandboxState.PAUSED) return false;
-                    doResume(sb);
+                    if (!sb.alive()) return false;
+                    if (sb.view.state() == SandboxState.PAUSED) doResume(sb);
                     return sb.alive() && sb.tree.rootAlive() && sb.view.state() == SandboxState.RUNNING;
                 }));
             } catch (SandtableException e) {
@@ -958,6 +817,9 @@ public final class LocalRuntime implements Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (lock) {
+            publish(new BackendEvent.Connection(dev.sandtable.spi.ConnectionState.DISCONNECTED, "the local runtime has been closed"));
+        }
         hub.close();
         shutdownExecutors();
         try {
@@ -975,7 +837,7 @@ public final class LocalRuntime implements Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        launchThread.shutdown();
+        processes.close();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -1064,13 +926,7 @@ public final class LocalRuntime implements Backend {
     }
 
     private Template template(String ref) {
-        synchronized (lock) {
-            Template t = templates.get(ref);
-            if (t != null) return t;
-            for (Template x : templates.values()) if (x.name().equals(ref)) return x;
-            throw new SandtableException(ErrorCode.NOT_FOUND, "no template named '" + ref + "'; available templates: "
-                    + templates.values().stream().map(Template::name).collect(Collectors.joining(", ")));
-        }
+        return templates.resolve(ref);
     }
 
     private WarmPool pool(String name) {

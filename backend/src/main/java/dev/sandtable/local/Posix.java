@@ -13,8 +13,10 @@ import java.lang.invoke.VarHandle;
 /**
  * The one libc call Java lacks: {@code kill(2)} with any signal. {@link ProcessHandle#destroy()} only sends TERM and
  * KILL; pausing a process tree without a cgroup needs STOP and CONT. Called through java.lang.foreign, so no native
- * library of our own is needed.
+ * library of our own is needed. Where native access is denied (--illegal-native-access=deny without
+ * --enable-native-access), it falls back to the kill(1) command, which is slower but equivalent.
  */
+@SuppressWarnings("restricted")
 final class Posix {
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
@@ -24,13 +26,19 @@ final class Posix {
 
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle KILL;
+    private static final MethodHandle KILL = killHandle();
 
-    static {
-        Linker linker = Linker.nativeLinker();
-        KILL = linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
+    private static MethodHandle killHandle() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                    Linker.Option.captureCallState("errno"));
+        } catch (IllegalCallerException | UnsupportedOperationException e) {
+            System.getLogger(Posix.class.getName()).log(System.Logger.Level.WARNING,
+                    "native access is not allowed (" + e.getMessage() + "); signals are sent with the kill command instead");
+            return null;
+        }
     }
 
     private Posix() {
@@ -45,6 +53,7 @@ final class Posix {
     static boolean kill(long pid, int signal) {
         if (pid == 0 || pid == -1 || pid > Integer.MAX_VALUE || pid < Integer.MIN_VALUE)
             throw new IllegalArgumentException("refusing to signal pid " + pid);
+        if (KILL == null) return killCommand(pid, signal);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) KILL.invokeExact(state, (int) pid, signal);
@@ -56,6 +65,20 @@ final class Posix {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    private static boolean killCommand(long pid, int signal) {
+        try {
+            Process p = new ProcessBuilder("kill", "-s", Integer.toString(signal), "--", Long.toString(pid))
+                    .redirectErrorStream(true).start();
+            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

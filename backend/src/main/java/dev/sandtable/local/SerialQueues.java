@@ -18,8 +18,18 @@ final class SerialQueues {
     private final Executor executor;
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
+    /**
+     * A task submitted after the executor shut down (the runtime is closing) still runs, on a fresh virtual thread: it
+     * then finds the runtime closed and fails, so that nobody waits forever for its result.
+     */
     SerialQueues(Executor executor) {
-        this.executor = executor;
+        this.executor = task -> {
+            try {
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                Thread.ofVirtual().name("sandtable-late-task").start(task);
+            }
+        };
     }
 
     <T> CompletableFuture<T> submit(String key, Callable<T> task) {

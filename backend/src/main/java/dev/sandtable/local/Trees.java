@@ -75,14 +75,22 @@ final class Trees {
 
     /** Writes {@code value} as JSON next to {@code target}, fsyncs it and renames it into place. */
     static void writeJsonAtomically(Path target, Object value) throws IOException {
+        writeJsonAtomically(target, value, true);
+    }
+
+    /**
+     * Like {@link #writeJsonAtomically(Path, Object)}; without {@code durable} nothing is fsynced: enough for files that
+     * only need to survive the JVM (the page cache does), not a power cut.
+     */
+    static void writeJsonAtomically(Path target, Object value, boolean durable) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + FriendlyNames.hex(4));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
-                ch.force(true);
+                if (durable) ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsync(target.getParent());
+            if (durable) fsync(target.getParent());
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -233,7 +233,7 @@ final class WarmPool {
             lock.lock();
             try {
                 returning--;
-                if (paused && !closing && !stopped) idle.addLast(sandboxId);
+                if (paused && !closing && !stopped && total() < def.maxSize()) idle.addLast(sandboxId);
                 else destroy = true;
                 changed.signalAll();
             } finally {
@@ -298,7 +298,7 @@ final class WarmPool {
             lock.lock();
             try {
                 starting--;
-                keep = !closing && !stopped;
+                keep = !closing && !stopped && total() < def.maxSize();
                 if (keep) idle.addLast(id);
                 changed.signalAll();
             } finally {

@@ -1,5 +1,6 @@
 package dev.sandtable.local;
 
+import dev.sandtable.model.Pool;
 import dev.sandtable.model.Sandbox;
 import dev.sandtable.spi.BackendEvent;
 import dev.sandtable.spi.CreateSandboxRequest;
@@ -56,6 +57,37 @@ class LocalRuntimeEventsTest {
             assertThat(synced.inventory().snapshots()).hasSize(1);
             assertThat(synced.inventory().templates()).extracting(t -> t.name()).containsExactly("host-shell");
             assertThat(rec.lines()).hasSize(expected.size());
+            rt.close();
+            waitUntil("the late watcher hears the close", () -> late.lines().getLast().equals("connection DISCONNECTED"));
+        }
+    }
+
+    @Test
+    void poolsAndTheirMembersReportEveryStep() {
+        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
+            RecordingListener rec = new RecordingListener();
+            rt.watch(rec);
+            await(rt.createPool(new dev.sandtable.spi.PoolSpec("p", null, 1, 1)));
+            waitUntil("one idle member", () -> rt.inventory().pools().getFirst().idle() == 1);
+            var claim = await(rt.claim("p"));
+            String member = claim.sandbox().name();
+            await(rt.release(claim.id(), dev.sandtable.spi.ReleaseMode.DEAD));
+            await(rt.deletePool("p"));
+            waitUntil("the pool removal arrived", () -> rec.lines().contains("removed pool"));
+            assertThat(rec.lines()).containsSubsequence(
+                    "synced 0 sandboxes", "upsert pool p", "lifecycle pool p created",
+                    "lifecycle sandbox " + member + " creating null->STARTING",
+                    "lifecycle sandbox " + member + " started STARTING->RUNNING",
+                    "lifecycle sandbox " + member + " paused PAUSING->PAUSED",
+                    "lifecycle sandbox " + member + " resumed RESUMING->RUNNING",
+                    "lifecycle sandbox " + member + " claimed RUNNING->RUNNING",
+                    "lifecycle sandbox " + member + " released RUNNING->RUNNING",
+                    "removed sandbox",
+                    "lifecycle sandbox " + member + " destroyed STOPPING->TERMINATED",
+                    "removed pool", "lifecycle pool p deleted");
+            Pool last = rec.events().stream().filter(e -> e instanceof BackendEvent.Upserted u && u.resource() instanceof Pool)
+                    .map(e -> (Pool) ((BackendEvent.Upserted) e).resource()).reduce((a, b) -> b).orElseThrow();
+            assertThat(last.stats().markedDead()).isEqualTo(1);
         }
     }
 }

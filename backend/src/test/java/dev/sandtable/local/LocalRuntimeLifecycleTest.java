@@ -36,8 +36,10 @@ class LocalRuntimeLifecycleTest {
             assertThat(runInside(rt, "plain", "echo hello > note.txt && pwd").exitCode()).isZero();
             assertThat(Files.readString(p.workspace().resolve("note.txt"))).isEqualTo("hello\n");
 
-            List<ProcStat> members = new ProcessTree(p.mainPid(), p.mainStartTime()).members();
-            assertThat(members).hasSizeGreaterThanOrEqualTo(2); // the init shell and its sleep
+            ProcessTree tree = new ProcessTree(p.mainPid(), p.mainStartTime());
+            waitUntil("the init sleeps", () -> tree.members().stream().anyMatch(m -> m.comm().equals("sleep")));
+            List<ProcStat> members = tree.members();
+            assertThat(members).extracting(ProcStat::comm).contains("sh", "sleep");
 
             Sandbox paused = await(rt.pause(s.id()));
             assertThat(paused.state()).isEqualTo(SandboxState.PAUSED);
@@ -115,7 +117,9 @@ class LocalRuntimeLifecycleTest {
         try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), opts)) {
             await(rt.create(CreateSandboxRequest.fromTemplate("sig", null)));
             SandboxProcessInfo p = rt.processInfo("sig");
-            List<ProcStat> members = new ProcessTree(p.mainPid(), p.mainStartTime()).members();
+            ProcessTree tree = new ProcessTree(p.mainPid(), p.mainStartTime());
+            waitUntil("the init sleeps", () -> tree.members().stream().anyMatch(m -> m.comm().equals("sleep")));
+            List<ProcStat> members = tree.members();
             assertThat(members.stream().map(ProcStat::comm)).contains("bwrap", "sh", "sleep");
             await(rt.pause("sig"));
             for (ProcStat m : members) assertThat(procState(m.pid())).as(m.comm()).isEqualTo('T');
@@ -174,11 +178,39 @@ class LocalRuntimeLifecycleTest {
 
     @Test
     void aSecondRuntimeOnTheSameFoldersIsRefused() {
-        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
+        try (LocalRuntime _ = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS)) {
             var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.sandtable.spi.SandtableException.class,
                     () -> new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.NONE_SIGNALS));
             assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
             assertThat(e.getMessage()).contains("already using");
+        }
+    }
+
+    @Test
+    void aBubblewrapSandboxWhoseInitIsKilledIsShownFailed() {
+        LocalTesting.assumeBubblewrap();
+        try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.FAST.withIsolation(IsolationMode.BUBBLEWRAP))) {
+            await(rt.create(CreateSandboxRequest.fromTemplate("inner", null)));
+            SandboxProcessInfo p = rt.processInfo("inner");
+            Posix.kill(p.initPid(), Posix.SIGKILL);
+            waitUntil("the sandbox is failed", () -> rt.inventory().sandboxes().getFirst().state() == SandboxState.FAILED);
+            System.out.println("bwrap failure reason: " + rt.inventory().sandboxes().getFirst().stateReason());
+            assertThat(rt.inventory().sandboxes().getFirst().stateReason()).contains("main process");
+            waitUntil("bwrap is gone", () -> !ProcStat.sameProcess(p.mainPid(), p.mainStartTime()));
+        }
+    }
+
+    @Test
+    void aRuntimeThatCannotStartSaysWhyAndLeavesTheFoldersUsable() throws Exception {
+        RuntimePaths paths = RuntimePaths.under(tmp);
+        LocalTesting.write(paths.templates(), "a file where the templates folder belongs");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.sandtable.spi.SandtableException.class,
+                () -> new LocalRuntime(paths, LocalTesting.NONE_SIGNALS));
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("cannot start the local runtime");
+        Files.delete(paths.templates());
+        try (LocalRuntime rt = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
+            assertThat(rt.inventory().templates()).hasSize(1);
         }
     }
 }

@@ -165,15 +165,21 @@ class LocalRuntimeSnapshotTest {
         }
     }
 
-    @Test
-    void aRealFullTmpfsFailsWithNoSpace() throws Exception {
+    /** A small tmpfs mounted at {@code dir} (root only; the test is skipped otherwise); unmounted on close. */
+    private static AutoCloseable tmpfs(Path dir, String size) throws Exception {
         LocalTesting.assumeRoot();
-        Path mount = Files.createDirectories(tmp.resolve("small-disk"));
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.toString())
+        Files.createDirectories(dir);
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString())
                 .redirectErrorStream(true).start();
         org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor(10, TimeUnit.SECONDS) && m.exitValue() == 0,
                 () -> "skipped: cannot mount a tmpfs here: " + output(m));
-        try {
+        return () -> new ProcessBuilder("umount", "-l", dir.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRealFullTmpfsFailsWithNoSpace() throws Exception {
+        Path mount = tmp.resolve("small-disk");
+        try (AutoCloseable _ = tmpfs(mount, "512k")) {
             RuntimePaths paths = new RuntimePaths(mount.resolve("data"), tmp.resolve("state"), tmp.resolve("run"));
             try (LocalRuntime rt = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
                 await(rt.create(CreateSandboxRequest.fromTemplate("src", null)));
@@ -187,8 +193,34 @@ class LocalRuntimeSnapshotTest {
                 await(rt.restore(kept.id(), "again"));
                 assertThat(rt.workspace("again").resolve("small.txt")).hasContent("small");
             }
-        } finally {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void restoringOntoAFullDiskFailsWithNoSpaceAndLeavesNoSandbox() throws Exception {
+        Path mount = tmp.resolve("small-state");
+        try (AutoCloseable _ = tmpfs(mount, "512k")) {
+            RuntimePaths paths = new RuntimePaths(tmp.resolve("data"), mount, tmp.resolve("run"));
+            try (LocalRuntime rt = new LocalRuntime(paths, LocalTesting.NONE_SIGNALS)) {
+                await(rt.create(CreateSandboxRequest.fromTemplate("src", null)));
+                Files.write(rt.workspace("src").resolve("part.bin"), new byte[200 * 1024]);
+                await(rt.snapshot("src", "part"));
+                SandtableException e = null;
+                for (int i = 0; i < 3 && e == null; i++) {
+                    try {
+                        await(rt.restore("part", "copy-" + i));
+                    } catch (SandtableException full) {
+                        e = full;
+                    }
+                }
+                assertThat(e).as("a restore must eventually not fit").isNotNull();
+                assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE);
+                assertThat(e.getMessage()).contains("not enough disk space");
+                long listed = rt.inventory().sandboxes().size();
+                try (var dirs = Files.list(paths.sandboxes())) {
+                    assertThat(dirs.count()).isEqualTo(listed);
+                }
+            }
         }
     }
 
