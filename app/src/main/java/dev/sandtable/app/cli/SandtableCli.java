@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
                 "your user's full access to this machine."},
         subcommands = {PoolCommand.class, SnapshotsCommand.class, TemplatesCommand.class, ServiceCommand.class,
                 ServeCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  SANDTABLE_HOME     keep everything, service included, below this folder",
+                "  SANDTABLE_BACKEND  synthetic: a service started on demand keeps its",
+                "                     sandboxes in memory (demos)"},
         sortOptions = false)
 public final class SandtableCli implements Callable<Integer> {
 
