@@ -67,14 +67,31 @@ final class ServiceCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Polls: onExit() of a process that is not our child checks only about once a second, and a process that has
+     * exited counts as alive until its parent (init, for a detached service) reaps it.
+     */
     private static boolean waitForExit(ProcessHandle p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (p.isAlive() && !isZombie(p.pid())) {
+            if (System.nanoTime() > deadline) return false;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !p.isAlive();
+            }
+        }
+        return true;
+    }
+
+    private static boolean isZombie(long pid) {
         try {
-            p.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (Exception e) {
-            return !p.isAlive();
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // no /proc (macOS) or already gone
         }
     }
 }
