@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -64,10 +63,8 @@ public final class ServiceFiles {
     public static Optional<ServiceInfo> read(RuntimePaths paths) {
         try {
             return Optional.of(Json.mapper().readValue(Files.readAllBytes(serviceJson(paths)), ServiceInfo.class));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException e) {
-            return Optional.empty();
+            return Optional.empty(); // none, or half of one written by hand: either way no service to talk to
         }
     }
 
