@@ -150,7 +150,7 @@ public final class ServiceConnector {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--sun-misc-unsafe-memory-access=allow");
         // a class-data archive of the service's own classes, made at its first exit: later starts are faster
-        cmd.add("-XX:SharedArchiveFile=" + paths.state().resolve("service-cds.jsa"));
+        cmd.add("-XX:SharedArchiveFile=" + cdsArchive(paths));
         cmd.add("-XX:+AutoCreateSharedArchive");
         cmd.add("-Xlog:cds=off");
         cmd.add("-Xlog:cds+dynamic=off");
@@ -160,6 +160,24 @@ public final class ServiceConnector {
         cmd.addAll(List.of("serve", "--data", paths.data().toString(), "--state", paths.state().toString(),
                 "--runtime", paths.runtime().toString(), "--backend", backend));
         return cmd;
+    }
+
+    /**
+     * The service's class-data archive, named after its class path and the jars' times: the JVM stops using an
+     * archive whose jars changed but does not make a new one, so a rebuilt app gets a new name (old ones are removed).
+     */
+    static Path cdsArchive(RuntimePaths paths) {
+        StringBuilder key = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            key.append(entry).append('@').append(new File(entry).lastModified()).append(';');
+        }
+        String name = "service-cds-" + Integer.toHexString(key.toString().hashCode()) + ".jsa";
+        try (var old = Files.newDirectoryStream(paths.state(), "service-cds*.jsa")) {
+            for (Path p : old) if (!p.getFileName().toString().equals(name)) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // an old archive left behind costs only disk space
+        }
+        return paths.state().resolve(name);
     }
 
     private static void rotate(Path log) throws IOException {
