@@ -26,6 +26,9 @@ import java.util.function.Consumer;
 public final class ServiceConnector {
     private static final String MAIN_CLASS = ServiceMain.class.getName();
     private static final long LOG_ROTATE_BYTES = 4L << 20;
+    /** A live service answers /health in milliseconds; a hung one must not hold up every command for long. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration LOCK_HOLDER_GRACE = Duration.ofSeconds(10);
 
     /**
      * @param backend      the backend a started service runs ({@link ServiceBackends})
@@ -71,23 +74,37 @@ public final class ServiceConnector {
         options.progress().accept("starting the Sandtable service (log: " + log + ")");
         Process child = startDetached(paths, options.backend());
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        boolean lostTheRace = false;
         while (true) {
             running = connectExisting(paths, options);
             if (running.isPresent()) return running.get();
-            if (!child.isAlive()) {
+            if (!lostTheRace && !child.isAlive()) {
                 int code = child.exitValue();
                 // ALREADY_RUNNING: another starter won the lock and its service is coming up; 0: setsid forked
                 if (code != ServiceMain.EXIT_ALREADY_RUNNING && code != 0)
                     throw new SandtableException(ErrorCode.UNAVAILABLE, "the Sandtable service failed to start (exit code "
                             + code + "); see " + log + tail(log));
+                // the lock holder should be ready soon; if it is hung, say so rather than wait the whole timeout
+                lostTheRace = true;
+                deadline = Math.min(deadline, System.nanoTime() + LOCK_HOLDER_GRACE.toNanos());
             }
             if (System.nanoTime() > deadline) {
                 if (child.isAlive()) child.destroy();
+                if (lostTheRace) throw lockHolderNotAnswering(paths, log);
                 throw new SandtableException(ErrorCode.UNAVAILABLE, "the Sandtable service did not become ready within "
                         + options.startTimeout().toSeconds() + " s; see " + log + tail(log));
             }
             sleep(50);
         }
+    }
+
+    private static SandtableException lockHolderNotAnswering(RuntimePaths paths, Path log) {
+        String who = ServiceFiles.read(paths)
+                .map(i -> "a Sandtable service (pid " + i.pid() + " at " + i.url() + ") holds the lock in " + paths.runtime()
+                        + " but does not answer; stop it (kill " + i.pid() + ") and try again")
+                .orElse("another Sandtable service holds the lock " + ServiceFiles.lockFile(paths)
+                        + " but does not answer; stop it and try again");
+        return new SandtableException(ErrorCode.UNAVAILABLE, who + "; see " + log);
     }
 
     /** A client of the service that runs now, or empty when none answers (a stale service.json counts as none). */
@@ -105,7 +122,7 @@ public final class ServiceConnector {
     /** GET /health: is something that calls itself a Sandtable service listening there? */
     static boolean healthy(ServiceInfo info, ServiceClient.Timeouts timeouts) {
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(info.uri(Api.HEALTH)).timeout(timeouts.quick()).GET().build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(info.uri(Api.HEALTH)).timeout(HEALTH_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("\"ok\"");
         } catch (IOException | IllegalArgumentException e) {
@@ -149,17 +166,27 @@ public final class ServiceConnector {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--sun-misc-unsafe-memory-access=allow");
-        // a class-data archive of the service's own classes, made at its first exit: later starts are faster
-        cmd.add("-XX:SharedArchiveFile=" + cdsArchive(paths));
-        cmd.add("-XX:+AutoCreateSharedArchive");
-        cmd.add("-Xlog:cds=off");
-        cmd.add("-Xlog:cds+dynamic=off");
+        // a class-data archive of the service's own classes, made at its first exit: later starts are faster.
+        // The JVM can archive only from jars: with class folders on the path (tests, IDEs) its exit code would change.
+        if (classPathIsAllJars()) {
+            cmd.add("-XX:SharedArchiveFile=" + cdsArchive(paths));
+            cmd.add("-XX:+AutoCreateSharedArchive");
+            cmd.add("-Xlog:cds=off");
+            cmd.add("-Xlog:cds+dynamic=off");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(MAIN_CLASS);
         cmd.addAll(List.of("serve", "--data", paths.data().toString(), "--state", paths.state().toString(),
                 "--runtime", paths.runtime().toString(), "--backend", backend));
         return cmd;
+    }
+
+    private static boolean classPathIsAllJars() {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.endsWith(".jar") || !new File(entry).isFile()) return false;
+        }
+        return true;
     }
 
     /**

@@ -86,6 +86,20 @@ class ServiceConnectorTest {
     }
 
     @Test
+    void aHungServiceHoldingTheLockIsNamedNotWaitedOnForever() throws Exception {
+        RuntimePaths paths = RuntimePaths.under(tmp);
+        // a "service" that accepts connections and never answers, and holds the per-user lock
+        try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ServiceLock lock = ServiceLock.tryAcquire(paths).orElseThrow()) {
+            ServiceFiles.write(paths, new ServiceInfo(4242, "http://127.0.0.1:" + hung.getLocalPort(), ApiKeys.generate(), "v", Instant.now()));
+            SandtableException e = catchThrowableOfType(SandtableException.class, () -> ServiceConnector.connectOrStart(paths,
+                    options().withStartTimeout(java.time.Duration.ofSeconds(2))));
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("pid 4242").contains("does not answer").contains("kill 4242");
+        }
+    }
+
+    @Test
     void connectExistingNeverStartsOne() {
         RuntimePaths paths = RuntimePaths.under(tmp);
         assertThat(ServiceConnector.connectExisting(paths, options())).isEmpty();
