@@ -74,19 +74,23 @@ public final class ServiceConnector {
         options.progress().accept("starting the Sandtable service (log: " + log + ")");
         Process child = startDetached(paths, options.backend());
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        boolean childDone = false;
         boolean lostTheRace = false;
         while (true) {
             running = connectExisting(paths, options);
             if (running.isPresent()) return running.get();
-            if (!lostTheRace && !child.isAlive()) {
+            if (!childDone && !child.isAlive()) {
+                childDone = true;
                 int code = child.exitValue();
-                // ALREADY_RUNNING: another starter won the lock and its service is coming up; 0: setsid forked
-                if (code != ServiceMain.EXIT_ALREADY_RUNNING && code != 0)
+                if (code == ServiceMain.EXIT_ALREADY_RUNNING) {
+                    // another starter won the lock: its service should be ready soon; if it is hung, say so rather
+                    // than wait the whole start timeout
+                    lostTheRace = true;
+                    deadline = Math.min(deadline, System.nanoTime() + LOCK_HOLDER_GRACE.toNanos());
+                } else if (code != 0) { // 0: setsid forked, and the service runs on in the fork
                     throw new SandtableException(ErrorCode.UNAVAILABLE, "the Sandtable service failed to start (exit code "
                             + code + "); see " + log + tail(log));
-                // the lock holder should be ready soon; if it is hung, say so rather than wait the whole timeout
-                lostTheRace = true;
-                deadline = Math.min(deadline, System.nanoTime() + LOCK_HOLDER_GRACE.toNanos());
+                }
             }
             if (System.nanoTime() > deadline) {
                 if (child.isAlive()) child.destroy();
