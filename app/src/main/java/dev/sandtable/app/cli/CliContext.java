@@ -1,0 +1,92 @@
+package dev.sandtable.app.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sandtable.json.Json;
+import dev.sandtable.local.RuntimePaths;
+import dev.sandtable.model.Inventory;
+import dev.sandtable.service.ServiceClient;
+import dev.sandtable.service.ServiceConnector;
+import dev.sandtable.spi.SandtableException;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** What every command needs: where to print, which instance (--home), and the connection to the service. */
+final class CliContext implements AutoCloseable {
+    final PrintWriter out;
+    final PrintWriter err;
+    private final Instant now = Instant.now();
+    Path home;
+    boolean json;
+    private ServiceClient client;
+
+    CliContext(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    RuntimePaths paths() {
+        return home != null ? RuntimePaths.under(home.toAbsolutePath()) : RuntimePaths.fromEnvironment();
+    }
+
+    /** The service, started first when it is not running. */
+    ServiceClient service() {
+        if (client == null) {
+            client = ServiceConnector.connectOrStart(paths(), ServiceConnector.Options.defaults()
+                    .withProgress(m -> {
+                        err.println("sandtable: " + m);
+                        err.flush();
+                    }));
+        }
+        return client;
+    }
+
+    /** The service if it runs now; never starts one. */
+    Optional<ServiceClient> runningService() {
+        if (client == null) client = ServiceConnector.connectExisting(paths(), ServiceConnector.Options.defaults()).orElse(null);
+        return Optional.ofNullable(client);
+    }
+
+    Inventory inventory() {
+        return await(service().inventory());
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (RuntimeException e) {
+            throw SandtableException.of(e);
+        }
+    }
+
+    /** A list as JSON, each element with its type name (as the service's inventory writes them). */
+    <T> void printJsonList(java.util.List<T> values, Class<T> elementType) {
+        try {
+            out.println(Json.mapper().writerFor(Json.mapper().getTypeFactory().constructCollectionType(java.util.List.class, elementType))
+                    .withDefaultPrettyPrinter().writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw SandtableException.of(e);
+        }
+    }
+
+    void printJson(Object value) {
+        try {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw SandtableException.of(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) client.close();
+        client = null;
+    }
+}
