@@ -3,6 +3,7 @@ package dev.sandtable.app;
 import dev.sandtable.local.LocalRuntime;
 import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.model.Names;
+import dev.sandtable.service.ServiceConnector;
 import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.PoolSpec;
@@ -16,8 +17,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code synthetic}: an in-memory backend with some sandboxes, a pool and snapshots (demos, screenshots)</li>
  *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
- *   <li>unset or {@code service}: the Sandtable service for this user (started when it is not running); until that
- *       is wired in, the embedded local runtime</li>
+ *   <li>unset or {@code service}: the Sandtable service for this user, started when it is not running, so the
+ *       window and the command line act on the same sandboxes and sandboxes outlive the window</li>
  * </ul>
  */
 public final class BackendFactory {
@@ -29,9 +30,7 @@ public final class BackendFactory {
         return switch (which) {
             case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
             case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
-            // TODO(lead): production wiring is this one line, once branch `service` is merged:
-            //   case "service" -> List.of(dev.sandtable.service.ServiceConnector.connectOrStart(RuntimePaths.fromEnvironment()));
-            case "service" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
+            case "service" -> List.of(ServiceConnector.connectOrStart(RuntimePaths.fromEnvironment()));
             default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service or synthetic");
         };
     }

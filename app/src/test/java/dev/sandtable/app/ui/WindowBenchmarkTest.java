@@ -159,7 +159,7 @@ class WindowBenchmarkTest {
                     "-Dsandtable.firstFrame=true", "-Dsandtable.exitAfterFirstFrame=true", "-Dsandtable.backend=synthetic"));
             for (String p : List.of("glass.platform", "monocle.platform", "prism.order", "java.awt.headless"))
                 if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sandtable.app.WindowMain"));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sandtable.app.Launcher"));
             Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Long ms = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream()))) {
