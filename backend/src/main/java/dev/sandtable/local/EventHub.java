@@ -2,6 +2,7 @@ package dev.sandtable.local;
 
 import dev.sandtable.model.Inventory;
 import dev.sandtable.spi.BackendEvent;
+import dev.sandtable.spi.LifecycleHistory;
 import dev.sandtable.spi.Subscription;
 
 import java.util.List;
@@ -17,11 +18,12 @@ import java.util.function.Consumer;
  */
 final class EventHub {
     private final List<Sub> subs = new CopyOnWriteArrayList<>();
+    private final LifecycleHistory history = new LifecycleHistory();
 
     /** Call with the runtime's state lock held. */
     Subscription subscribe(Consumer<BackendEvent> listener, Inventory inventory) {
         Sub sub = new Sub(listener);
-        sub.queue.add(new BackendEvent.Synced(inventory));
+        sub.queue.add(new BackendEvent.Synced(inventory, history.snapshot()));
         subs.add(sub);
         sub.thread = Thread.ofVirtual().name("sandtable-events").start(sub::drain);
         return () -> {
@@ -32,6 +34,7 @@ final class EventHub {
 
     /** Call with the runtime's state lock held. */
     void publish(BackendEvent event) {
+        history.record(event);
         for (Sub s : subs) s.queue.add(event);
     }
 

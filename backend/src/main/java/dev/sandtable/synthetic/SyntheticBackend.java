@@ -24,6 +24,7 @@ import dev.sandtable.spi.Capabilities;
 import dev.sandtable.spi.Claim;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.LifecycleHistory;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.spi.SandtableException;
@@ -60,6 +61,7 @@ public final class SyntheticBackend implements Backend {
             "In-memory sandboxes for tests and demos", null);
     private final List<Consumer<BackendEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    private final LifecycleHistory history = new LifecycleHistory();
     private final Random random = new Random(42);
     /** The sandbox ids churn picks from; copied again when the set of sandboxes changed size. */
     private List<String> churnKeys;
@@ -90,7 +92,7 @@ public final class SyntheticBackend implements Backend {
     @Override
     public Subscription watch(Consumer<BackendEvent> listener) {
         synchronized (this) {
-            listener.accept(new BackendEvent.Synced(inventory()));
+            listener.accept(new BackendEvent.Synced(inventory(), history.snapshot()));
             listeners.add(listener);
         }
         return () -> listeners.remove(listener);
@@ -107,7 +109,7 @@ public final class SyntheticBackend implements Backend {
             Sandbox s = newSandbox(String.format("sbx-%06d", ids.get() + 1), SourceKind.TEMPLATE, TEMPLATE, null);
             sandboxes.put(s.id(), s);
         }
-        emit(new BackendEvent.Synced(inventory()));
+        emit(new BackendEvent.Synced(inventory(), history.snapshot()));
     }
 
     /**
@@ -361,6 +363,7 @@ public final class SyntheticBackend implements Backend {
     }
 
     private void emit(BackendEvent e) {
+        history.record(e);
         for (Consumer<BackendEvent> l : listeners) l.accept(e);
     }
 

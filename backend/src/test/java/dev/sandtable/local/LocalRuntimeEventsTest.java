@@ -56,6 +56,8 @@ class LocalRuntimeEventsTest {
             assertThat(synced.inventory().sandboxes()).extracting(Sandbox::name).containsExactly("after");
             assertThat(synced.inventory().snapshots()).hasSize(1);
             assertThat(synced.inventory().templates()).extracting(t -> t.name()).containsExactly("host-shell");
+            assertThat(synced.recentHistory()).extracting(e -> e.resourceName() + " " + e.action())
+                    .startsWith("ev creating").contains("ev-snap created", "ev destroyed").endsWith("after started");
             assertThat(rec.lines()).hasSize(expected.size());
             rt.close();
             waitUntil("the late watcher hears the close", () -> late.lines().getLast().equals("connection DISCONNECTED"));

@@ -17,6 +17,7 @@ public final class ActivityLog {
     private final ObservableList<ActivityEntry> entries = FXCollections.observableArrayList();
     private final Map<String, ObservableList<ActivityEntry>> byRow = new HashMap<>();
     private final List<ActivityEntry> pending = new ArrayList<>();
+    private final java.util.Set<ActivityEntry> seen = new java.util.HashSet<>();
 
     public ObservableList<ActivityEntry> entries() {
         return entries;
@@ -27,7 +28,13 @@ public final class ActivityLog {
         return byRow.computeIfAbsent(rowId, k -> FXCollections.observableArrayList());
     }
 
+    /** True when this entry is already on the timeline (a history replayed after a reconnect repeats entries). */
+    boolean contains(ActivityEntry e) {
+        return seen.contains(e);
+    }
+
     void add(String rowId, ActivityEntry e) {
+        seen.add(e);
         pending.add(e);
         if (rowId != null) {
             ObservableList<ActivityEntry> list = of(rowId);
@@ -43,11 +50,13 @@ public final class ActivityLog {
         if (overflow > 0) {
             if (overflow >= entries.size()) {
                 ArrayDeque<ActivityEntry> keep = new ArrayDeque<>(pending);
-                while (keep.size() > GLOBAL_LIMIT) keep.removeFirst();
+                while (keep.size() > GLOBAL_LIMIT) seen.remove(keep.removeFirst());
+                entries.forEach(seen::remove);
                 entries.setAll(keep);
                 pending.clear();
                 return;
             }
+            entries.subList(0, overflow).forEach(seen::remove);
             entries.remove(0, overflow);
         }
         entries.addAll(pending);

@@ -1,6 +1,7 @@
 package dev.sandtable.app.viewmodel;
 
 import dev.sandtable.model.Inventory;
+import dev.sandtable.model.LifecycleEvent;
 import dev.sandtable.model.Pool;
 import dev.sandtable.model.Resource;
 import dev.sandtable.model.ResourceKind;
@@ -157,6 +158,10 @@ public final class LiveInventory implements AutoCloseable {
                 pools.replaceAll(b, inv.pools());
                 snapshots.replaceAll(b, inv.snapshots());
                 templates.replaceAll(b, inv.templates());
+                for (LifecycleEvent e : s.recentHistory()) {
+                    ActivityEntry entry = ActivityEntry.of(b.displayName(), e);
+                    if (!activity.contains(entry)) activity.add(Row.idOf(b.id(), e.resourceKey()), entry);
+                }
                 if (b.state() != dev.sandtable.spi.ConnectionState.CONNECTED) b.setConnection(dev.sandtable.spi.ConnectionState.CONNECTED, null);
             }
             case BackendEvent.Upserted u -> upsert(b, u.resource());

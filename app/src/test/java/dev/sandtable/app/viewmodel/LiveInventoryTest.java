@@ -46,6 +46,19 @@ class LiveInventoryTest {
     }
 
     @Test
+    void aWindowOpenedLaterShowsTheBackendsRecentHistoryOnceEvenAfterAResync() {
+        backend.create(dev.sandtable.spi.CreateSandboxRequest.fromTemplate("web-1", null)).join();
+        backend.pause("web-1").join();
+        inv.connect(backend);
+        inv.drainAll();
+        assertThat(inv.activity().entries()).extracting(ActivityEntry::action).containsExactly("created", "paused");
+
+        backend.populate(0); // a fresh Synced that replays the same history
+        inv.drainAll();
+        assertThat(inv.activity().entries()).extracting(ActivityEntry::action).containsExactly("created", "paused");
+    }
+
+    @Test
     void anUpdateReplacesTheValueInPlaceAndKeepsRowIdentityAndOrder() {
         inv.connect(backend);
         for (String n : List.of("a", "b", "c")) backend.create(dev.sandtable.spi.CreateSandboxRequest.fromTemplate(n, null)).join();
