@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
-/** How times, sizes and isolation read in tables. */
+/** How times and isolation read in the command line's tables; sizes and latencies read as in the window. */
 final class Formats {
     private Formats() {
     }
@@ -23,25 +23,15 @@ final class Formats {
     }
 
     static String bytes(long n) {
-        if (n < 1024) return n + " B";
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return dev.sandtable.app.viewmodel.Formats.bytes(n);
     }
 
     static String millis(Duration d) {
-        if (d == null) return "-";
-        long micros = d.toNanos() / 1000;
-        return micros < 10_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1000.0) : d.toMillis() + " ms";
+        return d == null ? "-" : micros(d.toNanos() / 1000);
     }
 
     static String micros(long micros) {
-        return millis(Duration.ofNanos(micros * 1000));
+        return dev.sandtable.app.viewmodel.Formats.micros(micros);
     }
 
     static String p50(LatencySummary s) {
