@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Wall time of one {@code sandtable ls} in its own JVM (java -cp, the way ./sandtable runs it, without the script's
  * class-data archive), with the local-runtime service running and with no service yet (cold start).
- * {@code ./mvnw -B verify -Pbench -pl app -am -Dtest=CliBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * {@code ./mvnw -B verify -Pbench -pl app -am -Dtest=CliBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
-class CliBenchmark {
+class CliBenchmarkTest {
     @TempDir
     Path home;
 

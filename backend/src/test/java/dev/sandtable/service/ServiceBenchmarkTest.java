@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Prints the cost of going through the service: request round trips, event delivery, and starting a detached
- * service. {@code ./mvnw -B verify -Pbench -pl backend -Dtest=ServiceBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * service. {@code ./mvnw -B verify -Pbench -pl backend -Dtest=ServiceBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
-class ServiceBenchmark {
+class ServiceBenchmarkTest {
     @TempDir
     Path tmp;
 
