@@ -248,7 +248,8 @@ class LocalServiceTest {
         client.pause("a").join();
         client.create(CreateSandboxRequest.fromTemplate("b", null)).join();
         client.destroy("a").join();
-        Eventually.until("all changes", () -> events.stream().anyMatch(e -> e instanceof BackendEvent.Removed));
+        Eventually.until("all changes", () -> events.stream().anyMatch(e -> e instanceof BackendEvent.Lifecycle l
+                && l.event().action().equals("destroyed")));
 
         List<String> seen = events.stream().skip(1).map(LocalServiceTest::describe).filter(s -> !s.isEmpty()).toList();
         assertThat(seen).containsSubsequence("upsert a RUNNING", "lifecycle a created", "upsert a PAUSED", "lifecycle a paused",
