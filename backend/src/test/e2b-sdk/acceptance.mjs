@@ -50,11 +50,12 @@ try {
 
   await step('commands.run background + wait', async () => {
     const t0 = performance.now()
-    const h = await sbx.commands.run('sleep 1; echo done', { background: true })
+    const h = await sbx.commands.run('sleep 2; touch bg-done; echo done', { background: true })
     timings.backgroundReturnMs = performance.now() - t0
-    check(timings.backgroundReturnMs < 900, 'background run returned after ' + timings.backgroundReturnMs + ' ms')
+    check(!(await sbx.files.exists('bg-done')), 'the background run returned only after the command ended')
     const r = await h.wait()
     check(r.stdout === 'done\n', 'stdout ' + JSON.stringify(r.stdout))
+    check(await sbx.files.exists('bg-done'), 'wait() returned before the command ended')
   })
 
   await step('stdin', async () => {
