@@ -124,6 +124,8 @@ try {
     await until('stty size after resize', () => out.includes('30 100'))
     await sbx.pty.sendInput(pty.pid, new TextEncoder().encode('exit\n'))
     await pty.wait()
+    const other = await sbx.pty.create({ cols: 80, rows: 24, onData: () => {} })
+    check(await sbx.pty.kill(other.pid), 'pty.kill returned false')
   })
 
   await step('list sandboxes', async () => {

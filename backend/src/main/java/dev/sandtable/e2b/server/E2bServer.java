@@ -3,7 +3,10 @@ package dev.sandtable.e2b.server;
 import com.sun.net.httpserver.HttpExchange;
 import dev.sandtable.local.LocalRuntime;
 import dev.sandtable.model.Sandbox;
+import dev.sandtable.model.ResourceKind;
 import dev.sandtable.model.SandboxState;
+import dev.sandtable.spi.BackendEvent;
+import dev.sandtable.spi.Subscription;
 import dev.sandtable.spi.SandtableException;
 
 import java.io.IOException;
@@ -26,6 +29,7 @@ public final class E2bServer implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final E2bSandboxes sandboxes;
     private final ControlPlane controlPlane;
+    private final Subscription removals;
 
     /** @param apiKeyCheck whether a given X-API-Key value (possibly null) is the service's key */
     public E2bServer(LocalRuntime runtime, Predicate<String> apiKeyCheck) {
@@ -34,6 +38,10 @@ public final class E2bServer implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("e2b-timers").daemon().factory());
         this.sandboxes = new E2bSandboxes(runtime, timers);
         this.controlPlane = new ControlPlane(runtime, sandboxes, DOMAIN);
+        // a sandbox destroyed elsewhere (window, CLI, crash) takes its envd processes and timer with it
+        this.removals = runtime.watch(e -> {
+            if (e instanceof BackendEvent.Removed r && r.kind() == ResourceKind.SANDBOX) sandboxes.forget(r.key());
+        });
     }
 
     /** Serves the request if it is an E2B one (control plane or envd) and returns true; false leaves it to the caller. */
@@ -85,6 +93,7 @@ public final class E2bServer implements AutoCloseable {
     /** Kills the processes envd started and stops the timers (the runtime stops the sandboxes themselves). */
     @Override
     public void close() {
+        removals.close();
         sandboxes.closeAll();
         timers.shutdownNow();
     }

@@ -151,16 +151,21 @@ final class EnvdProcess {
         pty.setWinSize(new WinSize(cols, rows));
     }
 
-    /** SIGTERM or SIGKILL to the process and everything it started (nsenter runs the command as its child). */
+    /**
+     * SIGTERM or SIGKILL to the process and everything it started (nsenter runs the command as its child). Through
+     * ProcessHandle, because pty4j's processes do not support {@link Process#toHandle()}.
+     */
     void signal(int signal) {
         signalSent = signal;
-        List<ProcessHandle> tree = process.descendants().toList();
-        for (ProcessHandle h : tree.reversed()) {
+        ProcessHandle.of(pid).ifPresent(h -> {
+            List<ProcessHandle> tree = h.descendants().toList();
+            for (ProcessHandle d : tree.reversed()) {
+                if (signal == SIGKILL) d.destroyForcibly();
+                else d.destroy();
+            }
             if (signal == SIGKILL) h.destroyForcibly();
             else h.destroy();
-        }
-        if (signal == SIGKILL) process.destroyForcibly();
-        else process.destroy();
+        });
     }
 
     private void readInto(InputStream in, String kind, int chunk) {

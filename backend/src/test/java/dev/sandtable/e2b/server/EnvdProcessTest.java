@@ -201,6 +201,35 @@ class EnvdProcessTest {
         }
     }
 
+    @Test
+    void destroyingTheSandboxElsewhereKillsTheProcessesEnvdStarted() throws Exception {
+        var other = server.create("{\"templateID\":\"base\"}");
+        long pid;
+        try (var s = server.stream(other, "process.Process/Start", "{\"process\":{\"cmd\":\"sleep\",\"args\":[\"60\"]},\"stdin\":false}")) {
+            pid = s.next().json().path("event").path("start").path("pid").asLong();
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true);
+        String local = server.runtime.inventory().sandboxes().stream().filter(x -> E2bSandbox.e2bId(x.id()).equals(other.id()))
+                .findFirst().orElseThrow().id();
+        server.runtime.destroy(local).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertThat(System.nanoTime()).as("process " + pid + " still alive").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aPtyProcessCanBeKilled() {
+        try (var s = server.stream(sb, "process.Process/Start", "{\"process\":{\"cmd\":\"sleep\",\"args\":[\"60\"]},\"pty\":{\"size\":{\"cols\":80,\"rows\":24}}}")) {
+            long pid = s.next().json().path("event").path("start").path("pid").asLong();
+            var r = server.unary(sb, "process.Process/SendSignal", "{\"process\":{\"pid\":" + pid + "},\"signal\":\"SIGNAL_SIGKILL\"}");
+            assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(200);
+            List<E2bTestServer.Message> rest = s.rest();
+            assertThat(rest.get(rest.size() - 2).json().path("event").path("end").path("status").asText()).isEqualTo("signal: killed");
+        }
+    }
+
     private static void input(String selector, String text) {
         var r = server.unary(sb, "process.Process/SendInput", "{\"process\":" + selector + ",\"input\":{\"pty\":\"" + b64(text) + "\"}}");
         assertThat(r.status()).isEqualTo(200);
