@@ -14,6 +14,8 @@ final class E2bSandbox {
     /** Required as X-Access-Token by envd; null only for sandboxes created with {@code secure: false}. */
     final String accessToken;
     final EnvdProcesses processes;
+    /** Polling watches of the Python SDK (CreateWatcher / GetWatcherEvents / RemoveWatcher), by watcher id. */
+    final java.util.Map<String, DirWatch> watchers = new java.util.concurrent.ConcurrentHashMap<>();
     volatile Instant endAt;
     volatile boolean autoPause;
     ScheduledFuture<?> expiry;
@@ -24,6 +26,11 @@ final class E2bSandbox {
         this.templateId = templateId;
         this.accessToken = accessToken;
         this.processes = processes;
+    }
+
+    void closeWatchers() {
+        watchers.values().forEach(DirWatch::close);
+        watchers.clear();
     }
 
     static String e2bId(String localId) {

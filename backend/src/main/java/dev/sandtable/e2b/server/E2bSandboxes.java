@@ -87,6 +87,7 @@ final class E2bSandboxes {
         if (s != null) {
             stopTimer(s);
             s.processes.killAll();
+            s.closeWatchers();
         }
     }
 
@@ -94,6 +95,7 @@ final class E2bSandboxes {
         for (E2bSandbox s : byLocalId.values()) {
             stopTimer(s);
             s.processes.killAll();
+            s.closeWatchers();
         }
     }
 

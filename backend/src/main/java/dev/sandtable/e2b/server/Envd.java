@@ -147,10 +147,58 @@ final class Envd {
             case "filesystem.Filesystem/MakeDir" -> fs.makeDir(req);
             case "filesystem.Filesystem/Move" -> fs.move(req);
             case "filesystem.Filesystem/Remove" -> fs.remove(req);
+            case "filesystem.Filesystem/CreateWatcher" -> createWatcher(req);
+            case "filesystem.Filesystem/GetWatcherEvents" -> watcherEvents(req);
+            case "filesystem.Filesystem/RemoveWatcher" -> {
+                DirWatch w = sandbox.watchers.remove(ProtoJson.field(req, "watcherId", "watcher_id").asText(""));
+                if (w == null) throw ConnectError.notFound("no such watcher");
+                w.close();
+                yield ProtoJson.object();
+            }
             case "process.Process/Start", "process.Process/Connect", "filesystem.Filesystem/WatchDir" ->
                     throw ConnectError.invalidArgument(rpc + " is a streaming RPC: use Content-Type application/connect+json");
             default -> throw new ConnectError("unimplemented", rpc + " is not implemented");
         };
+    }
+
+    private DirWatch openWatch(JsonNode req) {
+        String path = view.resolve(ProtoJson.string(req, "path"));
+        Path host = view.host(path);
+        if (!Files.exists(host)) throw ConnectError.notFound("path '" + path + "' does not exist");
+        if (!Files.isDirectory(host)) throw ConnectError.invalidArgument("path '" + path + "' is not a directory");
+        try {
+            return new DirWatch(path, host, ProtoJson.bool(req, "recursive", null), ProtoJson.bool(req, "includeEntry", "include_entry"));
+        } catch (IOException e) {
+            throw ConnectError.internal("cannot watch '" + path + "': " + e.getMessage());
+        }
+    }
+
+    private JsonNode createWatcher(JsonNode req) {
+        DirWatch w = openWatch(req);
+        String id = java.util.UUID.randomUUID().toString();
+        sandbox.watchers.put(id, w);
+        ObjectNode out = ProtoJson.object();
+        out.put("watcherId", id);
+        return out;
+    }
+
+    private JsonNode watcherEvents(JsonNode req) {
+        String id = ProtoJson.field(req, "watcherId", "watcher_id").asText("");
+        DirWatch w = sandbox.watchers.get(id);
+        if (w == null) throw ConnectError.notFound("watcher '" + id + "' not found");
+        ArrayNode events = Json.mapper().createArrayNode();
+        ObjectNode ev;
+        while ((ev = w.events().poll()) != null) {
+            if (ev.isEmpty()) {
+                sandbox.watchers.remove(id, w);
+                w.close();
+                throw ConnectError.internal(w.failure());
+            }
+            events.add(ev.get("filesystem"));
+        }
+        ObjectNode out = ProtoJson.object();
+        out.set("events", events);
+        return out;
     }
 
     private JsonNode list() {
@@ -169,6 +217,10 @@ final class Envd {
     // ------------------------------------------------------------ streams
 
     private void stream(HttpExchange ex, String rpc) throws IOException {
+        if (rpc.equals("process.Process/StreamInput")) {
+            streamInput(ex);
+            return;
+        }
         JsonNode req;
         try (InputStream in = ex.getRequestBody()) {
             req = ConnectFraming.readRequest(in);
@@ -190,6 +242,28 @@ final class Envd {
             case "filesystem.Filesystem/WatchDir" -> watch(out, req, keepalive, timeout);
             default -> throw new ConnectError("unimplemented", rpc + " is not implemented as a server stream");
         }
+    }
+
+    /** Client streaming: a {@code start{process}} message, then {@code data{input}} messages, keepalives ignored. */
+    private void streamInput(HttpExchange ex) throws IOException {
+        EnvdProcess p = null;
+        try (InputStream in = ex.getRequestBody()) {
+            ConnectFraming.Envelope e;
+            while ((e = ConnectFraming.read(in)) != null && !e.endStream()) {
+                JsonNode msg = ProtoJson.parse(e.payload());
+                if (msg.has("start")) {
+                    p = sandbox.processes.select(ProtoJson.field(ProtoJson.field(msg, "start"), "process"), false);
+                } else if (msg.has("data")) {
+                    if (p == null) throw ConnectError.invalidArgument("StreamInput must begin with a start message");
+                    JsonNode input = ProtoJson.field(ProtoJson.field(msg, "data"), "input");
+                    if (ProtoJson.has(input, "pty", null)) p.writePty(ProtoJson.bytes(ProtoJson.field(input, "pty")));
+                    else if (ProtoJson.has(input, "stdin", null)) p.writeStdin(ProtoJson.bytes(ProtoJson.field(input, "stdin")));
+                }
+            }
+        }
+        ConnectStream out = new ConnectStream(ex);
+        out.send(ProtoJson.object());
+        out.end(null);
     }
 
     /** start, then the process's events with keepalives in the silences, until its end (or the deadline). */
@@ -223,12 +297,7 @@ final class Envd {
     }
 
     private void watch(ConnectStream out, JsonNode req, Duration keepalive, Duration timeout) throws IOException {
-        String path = view.resolve(ProtoJson.string(req, "path"));
-        Path host = view.host(path);
-        if (!Files.exists(host)) throw ConnectError.notFound("path '" + path + "' does not exist");
-        if (!Files.isDirectory(host)) throw ConnectError.invalidArgument("path '" + path + "' is not a directory");
-        try (DirWatch w = new DirWatch(path, host, ProtoJson.bool(req, "recursive", null),
-                ProtoJson.bool(req, "includeEntry", "include_entry"))) {
+        try (DirWatch w = openWatch(req)) {
             out.send(wrapped("start"));
             long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
             while (true) {

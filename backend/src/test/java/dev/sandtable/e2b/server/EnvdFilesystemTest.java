@@ -137,6 +137,27 @@ class EnvdFilesystemTest {
         }
     }
 
+    @Test
+    void pollingWatchersCollectEventsUntilRemoved() throws Exception {
+        Files.createDirectories(workspace.resolve("pw"));
+        var created = server.unary(sb, "filesystem.Filesystem/CreateWatcher", "{\"path\":\"pw\"}");
+        assertThat(created.status()).isEqualTo(200);
+        String id = created.body().path("watcherId").asText();
+        Files.writeString(workspace.resolve("pw/x.txt"), "x");
+        List<String> names = new ArrayList<>();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!names.contains("x.txt")) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            var r = server.unary(sb, "filesystem.Filesystem/GetWatcherEvents", "{\"watcherId\":\"" + id + "\"}");
+            assertThat(r.status()).isEqualTo(200);
+            r.body().path("events").forEach(e -> names.add(e.path("name").asText()));
+            Thread.sleep(10);
+        }
+        assertThat(server.unary(sb, "filesystem.Filesystem/RemoveWatcher", "{\"watcher_id\":\"" + id + "\"}").status()).isEqualTo(200);
+        assertThat(server.unary(sb, "filesystem.Filesystem/GetWatcherEvents", "{\"watcherId\":\"" + id + "\"}").status()).isEqualTo(404);
+        assertThat(server.unary(sb, "filesystem.Filesystem/CreateWatcher", "{\"path\":\"none\"}").status()).isEqualTo(404);
+    }
+
     private static JsonNode nextEvent(E2bTestServer.Stream s) {
         while (true) {
             var m = s.next();

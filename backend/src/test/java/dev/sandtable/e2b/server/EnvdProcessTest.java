@@ -230,6 +230,28 @@ class EnvdProcessTest {
         }
     }
 
+    @Test
+    void streamInputFeedsStdinFromAClientStream() throws Exception {
+        try (var s = server.stream(sb, "process.Process/Start", "{\"process\":{\"cmd\":\"cat\"},\"stdin\":true}")) {
+            long pid = s.next().json().path("event").path("start").path("pid").asLong();
+            var body = new java.io.ByteArrayOutputStream();
+            body.write(ConnectFraming.envelope(0, ("{\"start\":{\"process\":{\"pid\":" + pid + "}}}").getBytes()));
+            body.write(ConnectFraming.envelope(0, "{\"keepalive\":{}}".getBytes()));
+            body.write(ConnectFraming.envelope(0, ("{\"data\":{\"input\":{\"stdin\":\"" + b64("streamed\n") + "\"}}}").getBytes()));
+            body.write(ConnectFraming.envelope(ConnectFraming.FLAG_END_STREAM, "{}".getBytes()));
+            var r = server.http.send(server.envdRequest(sb, "/process.Process/StreamInput").header("Content-Type", "application/connect+json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            var in = new java.io.ByteArrayInputStream(r.body());
+            assertThat(ConnectFraming.read(in).endStream()).isFalse();
+            assertThat(new String(ConnectFraming.read(in).payload())).isEqualTo("{}");
+            assertThat(E2bTestServer.unb64(s.next().json().path("event").path("data").path("stdout"))).isEqualTo("streamed\n");
+            server.unary(sb, "process.Process/CloseStdin", "{\"process\":{\"pid\":" + pid + "}}");
+            s.rest();
+        }
+    }
+
     private static void input(String selector, String text) {
         var r = server.unary(sb, "process.Process/SendInput", "{\"process\":" + selector + ",\"input\":{\"pty\":\"" + b64(text) + "\"}}");
         assertThat(r.status()).isEqualTo(200);
