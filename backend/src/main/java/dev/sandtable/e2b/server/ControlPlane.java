@@ -137,8 +137,8 @@ final class ControlPlane {
         List<Sandbox> matching = new ArrayList<>();
         int running = 0;
         for (Sandbox sb : runtime.inventory().sandboxes()) {
+            if (!visible(sb)) continue;
             String state = e2bState(sb.state());
-            if (state == null) continue;
             if (state.equals("running")) running++;
             if (!states.isEmpty() && !states.contains(state)) continue;
             if (!sb.metadata().entrySet().containsAll(wanted.entrySet())) continue;
@@ -276,6 +276,14 @@ final class ControlPlane {
         }
     }
 
+    /**
+     * Whether E2B sees a sandbox: not failed or going away, and not an idle member of a warm pool (paused and waiting
+     * to be claimed: resuming it through E2B would take it from the pool behind its back).
+     */
+    static boolean visible(Sandbox sb) {
+        return e2bState(sb.state()) != null && !(sb.poolName() != null && sb.state() == SandboxState.PAUSED);
+    }
+
     /** running / paused, or null for sandboxes E2B does not show (failed, being destroyed). */
     static String e2bState(SandboxState state) {
         return switch (state) {
@@ -302,7 +310,7 @@ final class ControlPlane {
     }
 
     private Sandbox existing(String id) {
-        Optional<Sandbox> sb = sandboxes.find(id).filter(s -> e2bState(s.state()) != null);
+        Optional<Sandbox> sb = sandboxes.find(id).filter(ControlPlane::visible);
         return sb.orElseThrow(() -> new SandtableException(ErrorCode.NOT_FOUND, "sandbox " + id + " not found"));
     }
 

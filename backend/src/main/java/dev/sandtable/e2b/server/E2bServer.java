@@ -70,7 +70,7 @@ public final class E2bServer implements AutoCloseable {
             return;
         }
         Optional<Sandbox> found = sandboxes.find(route.sandboxId());
-        if (found.isEmpty() || ControlPlane.e2bState(found.get().state()) == null) {
+        if (found.isEmpty() || !ControlPlane.visible(found.get())) {
             Envd.plainError(ex, 502, "sandbox " + route.sandboxId() + " not found");
             return;
         }

@@ -182,6 +182,33 @@ class ControlPlaneTest {
             assertThat(System.nanoTime()).as("sandbox not paused after its timeout").isLessThan(deadline);
             sleep(50);
         }
+        assertThat(server.api("DELETE", "/sandboxes/" + id, null).status()).isEqualTo(204);
+        assertThat(server.runtime.inventory().sandboxes()).noneMatch(s -> E2bSandbox.e2bId(s.id()).equals(id));
+    }
+
+    @Test
+    void idleWarmPoolMembersAreNotE2bSandboxes() {
+        server.runtime.createPool(new dev.sandtable.spi.PoolSpec("e2bpool", "host-shell", 1, 1)).join();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.runtime.inventory().sandboxes().stream().noneMatch(s -> "e2bpool".equals(s.poolName())
+                && s.state() == dev.sandtable.model.SandboxState.PAUSED)) {
+            assertThat(System.nanoTime()).as("pool member not ready").isLessThan(deadline);
+            sleep(20);
+        }
+        String member = server.runtime.inventory().sandboxes().stream().filter(s -> "e2bpool".equals(s.poolName()))
+                .findFirst().orElseThrow().id();
+        String e2bId = E2bSandbox.e2bId(member);
+        assertThat(server.api("GET", "/v2/sandboxes", null).body()).noneMatch(n -> n.get("sandboxID").asText().equals(e2bId));
+        assertThat(server.api("POST", "/sandboxes/" + e2bId + "/connect", "{\"timeout\":10}").status()).isEqualTo(404);
+        server.runtime.deletePool("e2bpool").join();
+    }
+
+    @Test
+    void servePrintsTheVariablesThatPointTheSdksHere() {
+        assertThat(dev.sandtable.service.ServiceMain.e2bEnvironment(server.service.info())).containsExactly(
+                "E2B_API_URL=" + server.url(), "E2B_SANDBOX_URL=" + server.url(), "E2B_API_KEY=" + server.apiKey(),
+                "E2B_DOMAIN=localhost");
+        assertThat(server.apiKey()).matches("e2b_[0-9a-f]{40}");
     }
 
     static void sleep(long ms) {
