@@ -111,8 +111,13 @@ final class ControlPlane {
         Map<String, String> metadata = new LinkedHashMap<>();
         body.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
         boolean secure = v2 || body.path("secure").asBoolean(false);
+        Map<String, String> envVars = new LinkedHashMap<>();
+        body.path("envVars").properties().forEach(e -> envVars.put(e.getKey(), e.getValue().asText()));
+        if (envVars.keySet().stream().anyMatch(k -> k.isEmpty() || k.contains("=")))
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "envVars has an invalid variable name");
         Sandbox created = await(runtime.create(new CreateSandboxRequest(null, template.id(), null, metadata)));
         E2bSandbox s = sandboxes.register(created.id(), templateRef, secure);
+        s.processes.setGlobalEnv(envVars);
         s.autoPause = body.path("autoPause").asBoolean(false);
         sandboxes.setTimeout(s, Duration.ofSeconds(timeout));
         sendJson(ex, 201, sandbox(s));

@@ -82,6 +82,16 @@ class EnvdProcessTest {
     }
 
     @Test
+    void theSandboxsEnvVarsReachEveryProcessAndRequestEnvsWin() {
+        var other = server.create("{\"templateID\":\"base\",\"envVars\":{\"G\":\"global\",\"H\":\"sandbox\"}}");
+        String req = "{\"process\":{\"cmd\":\"/bin/sh\",\"args\":[\"-c\",\"echo $G $H\"],\"envs\":{\"H\":\"request\"}}}";
+        try (var s = server.stream(other, "process.Process/Start", req)) {
+            assertThat(output(s.rest(), "stdout")).isEqualTo("global request\n");
+        }
+        assertThat(server.api("POST", "/v2/sandboxes", "{\"envVars\":{\"A=B\":\"x\"}}").status()).isEqualTo(400);
+    }
+
+    @Test
     void stdinIsAPipeWhenAskedAndCloseStdinEndsIt() {
         try (var s = server.stream(sb, "process.Process/Start", "{\"process\":{\"cmd\":\"cat\"},\"stdin\":true}")) {
             long pid = s.next().json().path("event").path("start").path("pid").asLong();
