@@ -55,6 +55,16 @@ class EnvdProcessTest {
     }
 
     @Test
+    void theEndDoesNotWaitForBackgroundChildrenHoldingTheOutput() {
+        try (var s = server.stream(sb, "process.Process/Start", bash("sleep 30 & echo $!"))) {
+            List<E2bTestServer.Message> all = s.rest();
+            String child = output(all, "stdout").trim();
+            assertThat(all.get(all.size() - 2).json().path("event").path("end").path("exited").asBoolean()).isTrue();
+            ProcessHandle.of(Long.parseLong(child)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void aNonZeroExitReportsTheCodeAndAnError() {
         try (var s = server.stream(sb, "process.Process/Start", bash("exit 3"))) {
             List<E2bTestServer.Message> all = s.rest();
