@@ -301,17 +301,12 @@ final class ControlPlane {
     // ------------------------------------------------------------ helpers
 
     private Template template(String ref) {
-        try {
-            return runtime.inventory().templates().stream().filter(t -> t.id().equals(ref) || t.name().equals(ref))
-                    .findFirst().orElseGet(() -> {
-                        if (ref.equals(E2B_BASE_TEMPLATE)) return runtime.inventory().templates().stream()
-                                .filter(t -> t.id().equals(LocalRuntime.HOST_SHELL)).findFirst().orElseThrow();
-                        throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found; available: "
-                                + String.join(", ", runtime.inventory().templates().stream().map(Template::name).toList()));
-                    });
-        } catch (java.util.NoSuchElementException e) {
-            throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found");
-        }
+        List<Template> all = runtime.inventory().templates();
+        for (Template t : all) if (t.id().equals(ref) || t.name().equals(ref)) return t;
+        if (ref.equals(E2B_BASE_TEMPLATE))
+            for (Template t : all) if (t.id().equals(LocalRuntime.HOST_SHELL)) return t;
+        throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found; available: "
+                + String.join(", ", all.stream().map(Template::name).toList()));
     }
 
     private Sandbox existing(String id) {
