@@ -94,6 +94,10 @@ try {
     await sbx.files.remove('data/b.txt')
     check(!(await sbx.files.exists('data/b.txt')), 'removed')
     check(!(await sbx.files.makeDir('data')), 'makeDir of an existing dir returned true')
+    const w = await sbx.files.write('data/m.txt', 'meta', { metadata: { owner: 'alice' } })
+    check(w.metadata?.owner === 'alice', 'write metadata ' + JSON.stringify(w))
+    const info = await sbx.files.getInfo('data/m.txt')
+    check(info.metadata?.owner === 'alice' && info.size === 4, 'getInfo ' + JSON.stringify(info))
   })
 
   await step('files.watchDir', async () => {

@@ -136,6 +136,13 @@ final class EnvdFiles {
 
     private void upload(HttpExchange ex, String path) throws IOException {
         String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        Map<String, String> metadata;
+        try {
+            metadata = FileMetadata.fromHeaders(ex.getRequestHeaders());
+        } catch (IllegalArgumentException e) {
+            Envd.plainError(ex, 400, e.getMessage());
+            return;
+        }
         ArrayNode written = Json.mapper().createArrayNode();
         if (contentType.startsWith("multipart/form-data")) {
             List<Multipart.Part> parts;
@@ -168,8 +175,8 @@ final class EnvdFiles {
                 return;
             }
             for (int i = 0; i < files.size(); i++) {
-                if (!write(ex, targets.get(i), new java.io.ByteArrayInputStream(files.get(i).content()))) return;
-                written.add(info(targets.get(i)));
+                if (!write(ex, targets.get(i), new java.io.ByteArrayInputStream(files.get(i).content()), metadata)) return;
+                written.add(info(targets.get(i), metadata));
             }
         } else {
             if (path == null || path.isEmpty()) {
@@ -180,15 +187,15 @@ final class EnvdFiles {
             InputStream body = ex.getRequestBody();
             if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) body = new GZIPInputStream(body);
             try (InputStream in = body) {
-                if (!write(ex, inside, in)) return;
+                if (!write(ex, inside, in, metadata)) return;
             }
-            written.add(info(inside));
+            written.add(info(inside, metadata));
         }
         ControlPlane.sendJson(ex, 200, written);
     }
 
     /** Writes in place, as envd does (a watcher sees the file's own create and write events). */
-    private boolean write(HttpExchange ex, String inside, InputStream content) throws IOException {
+    private boolean write(HttpExchange ex, String inside, InputStream content, Map<String, String> metadata) throws IOException {
         Path host = view.host(inside);
         if (Files.isDirectory(host)) {
             Envd.plainError(ex, 400, "path '" + inside + "' is a directory");
@@ -199,6 +206,7 @@ final class EnvdFiles {
             try (OutputStream out = Files.newOutputStream(host)) {
                 content.transferTo(out);
             }
+            FileMetadata.write(host, metadata);
             return true;
         } catch (IOException e) {
             boolean full = e.getMessage() != null && e.getMessage().contains("No space left");
@@ -207,12 +215,13 @@ final class EnvdFiles {
         }
     }
 
-    private static ObjectNode info(String inside) {
+    private static ObjectNode info(String inside, Map<String, String> metadata) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("path", inside);
         Path name = Path.of(inside).getFileName();
         n.put("name", name == null ? inside : name.toString());
         n.put("type", "file");
+        if (!metadata.isEmpty()) metadata.forEach(n.putObject("metadata")::put);
         return n;
     }
 

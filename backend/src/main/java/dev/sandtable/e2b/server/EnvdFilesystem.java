@@ -144,6 +144,10 @@ final class EnvdFilesystem {
         n.put("owner", a.owner().getName());
         n.put("group", a.group().getName());
         n.put("modifiedTime", ProtoJson.timestamp(a.lastModifiedTime().toInstant()));
+        if (!a.isSymbolicLink()) {
+            java.util.Map<String, String> metadata = FileMetadata.read(host);
+            if (!metadata.isEmpty()) metadata.forEach(n.putObject("metadata")::put);
+        }
         if (a.isSymbolicLink()) {
             try {
                 n.put("symlinkTarget", Files.readSymbolicLink(host).toString());

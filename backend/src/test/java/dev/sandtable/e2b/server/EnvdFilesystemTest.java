@@ -203,6 +203,28 @@ class EnvdFilesystemTest {
     }
 
     @Test
+    void uploadsStoreXMetadataHeadersThatEntriesReportAndTheNextUploadReplaces() {
+        var up = server.send(server.envdRequest(sb, "/files?path=meta.txt").header("Content-Type", "application/octet-stream")
+                .header("X-Metadata-Owner", "alice").header("X-Metadata-Stage", "draft one")
+                .POST(HttpRequest.BodyPublishers.ofString("m")).build());
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(up.body().get(0).path("metadata").path("owner").asText()).isEqualTo("alice");
+        JsonNode entry = server.unary(sb, "filesystem.Filesystem/Stat", "{\"path\":\"meta.txt\"}").body().path("entry");
+        assertThat(entry.path("metadata").path("owner").asText()).isEqualTo("alice");
+        assertThat(entry.path("metadata").path("stage").asText()).isEqualTo("draft one");
+        var again = server.send(server.envdRequest(sb, "/files?path=meta.txt").header("Content-Type", "application/octet-stream")
+                .header("X-Metadata-Stage", "final").POST(HttpRequest.BodyPublishers.ofString("m2")).build());
+        assertThat(again.status()).isEqualTo(200);
+        entry = server.unary(sb, "filesystem.Filesystem/Stat", "{\"path\":\"meta.txt\"}").body().path("entry");
+        assertThat(entry.path("metadata").has("owner")).isFalse();
+        assertThat(entry.path("metadata").path("stage").asText()).isEqualTo("final");
+        var bad = server.send(server.envdRequest(sb, "/files?path=meta.txt").header("Content-Type", "application/octet-stream")
+                .header("X-Metadata-Big", "x".repeat(5000)).POST(HttpRequest.BodyPublishers.ofString("m3")).build());
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(server.send(server.envdRequest(sb, "/files?path=meta.txt").GET().build()).body().asText()).isEqualTo("m2");
+    }
+
+    @Test
     void theAccessTokenOrASignatureIsRequired() {
         var noToken = new E2bTestServer.Created(sb.id(), null, null);
         var rpc = server.unary(noToken, "process.Process/List", "{}");
