@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One process started through envd's Process/Start: its pipes or pseudo-terminal, and the streams subscribed to its
  * events. Output goes to the subscribers connected at that moment and is dropped when there are none (as envd does).
- * The end event is produced once, after every byte of output, and kept for late Connect calls.
+ * The end event is produced once, after the exit and the output still in the pipes (background children holding them
+ * are waited for at most {@link #DRAIN_AFTER_EXIT_MS}), and kept for late Connect calls.
  */
 final class EnvdProcess {
     static final int PTY_CHUNK = 16 << 10;
