@@ -377,7 +377,8 @@ public final class MainWindowController {
                     refreshStatus();
                     batchTimeListener.accept(System.nanoTime() - t0);
                 }
-                if (now - lastTick >= 1_000_000_000L) {
+                // the relative-time tick and the row-move pass are both once a second: never in the same pulse
+                if (now - lastTick >= 1_000_000_000L && vm.inventory().movesInLastDrain() == 0) {
                     lastTick = now;
                     vm.tick();
                 }
