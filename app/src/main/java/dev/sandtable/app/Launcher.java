@@ -17,8 +17,8 @@ public final class Launcher {
     public static void main(String[] args) {
         if (args.length == 0) {
             // JavaFX on the class path is how Sandtable runs; its "unsupported configuration" warning would only alarm
-            platformLog = java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
-            platformLog.setLevel(java.util.logging.Level.SEVERE);
+            platformLog = java.util.logging.Logger.getLogger("javafx");
+            platformLog.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
             javafx.application.Application.launch(SandtableApp.class, args);
             return;
         }

@@ -87,7 +87,7 @@ final class Tables {
         var t = new ResourceTable<>(vm.inventory().pools(), vm.selectedPoolProperty(), "pool-table");
         t.graphic("Name", 170, Tables::nameLabel, (l, p) -> l.setText(p.closing() ? p.name() + " (deleting)" : p.name()),
                 Comparator.comparing(Pool::name)).setMinWidth(110);
-        t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId);
+        t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId).setMinWidth(96);
         number(t, "Idle", Pool::idle);
         number(t, "In use", Pool::inUse);
         number(t, "Min", Pool::minIdle);
