@@ -209,7 +209,7 @@ public final class MainWindowController {
             box.setTitle(stateFilterTitle(box.getCheckModel().getCheckedItems(), box.getConverter()));
         });
         box.getStyleClass().add("state-filter");
-        box.setMinWidth(Region.USE_PREF_SIZE);
+        box.setMinWidth(104); // "All states" and its arrow
         box.setPrefWidth(150);
         return box;
     }
@@ -239,13 +239,13 @@ public final class MainWindowController {
         search.setPromptText("Filter " + title.toLowerCase(Locale.ROOT) + "  (Ctrl+F)");
         search.setId("filter-" + kind.name().toLowerCase(Locale.ROOT));
         search.setPrefWidth(240);
-        search.setMinWidth(140);
+        search.setMinWidth(90);
         heading.setMinWidth(Region.USE_PREF_SIZE);
         count.setMinWidth(Region.USE_PREF_SIZE);
         search.textProperty().bindBidirectional(filter.textProperty());
         search.getStyleClass().add("filter-field");
         filterFields.put(kind, search);
-        HBox bar = new HBox(10, heading, count);
+        HBox bar = new HBox(8, heading, count);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("page-toolbar");
         bar.getChildren().add(search);

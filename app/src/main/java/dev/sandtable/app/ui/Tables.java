@@ -124,16 +124,17 @@ final class Tables {
 
     ResourceTable<Snapshot> snapshots() {
         var t = new ResourceTable<>(vm.inventory().snapshots(), vm.selectedSnapshotProperty(), "snapshot-table");
-        t.graphic("Name", 190, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Snapshot::name)).setMinWidth(130);
-        t.graphic("State", 110, Badges::newBadge, (b, s) -> Badges.snapshotState(b, s.state()), Comparator.comparing(Snapshot::state))
+        t.graphic("Name", 180, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Snapshot::name)).setMinWidth(130);
+        t.graphic("State", 100, Badges::newBadge, (b, s) -> Badges.snapshotState(b, s.state()), Comparator.comparing(Snapshot::state))
                 .setMinWidth(100);
-        t.text("Source sandbox", 150, s -> s.sourceSandboxName() == null ? "—" : s.sourceSandboxName(), Snapshot::sourceSandboxName);
-        t.text("Lineage", 200, this::lineage, this::lineage);
-        t.text("Kind", 110, s -> s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), Snapshot::kind);
-        var size = t.text("Size", 90, s -> Formats.bytes(s.sizeBytes()), Snapshot::sizeBytes);
+        t.text("Source", 120, s -> s.sourceSandboxName() == null ? "—" : s.sourceSandboxName(), Snapshot::sourceSandboxName).setMinWidth(80);
+        t.text("Lineage", 160, this::lineage, this::lineage).setMinWidth(90);
+        t.text("Kind", 100, s -> s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), Snapshot::kind).setMinWidth(90);
+        var size = t.text("Size", 80, s -> Formats.bytes(s.sizeBytes()), Snapshot::sizeBytes);
         size.getStyleClass().add("numeric");
-        var files = t.text("Files", 70, s -> String.format(Locale.ROOT, "%,d", s.fileCount()), Snapshot::fileCount);
+        var files = t.text("Files", 64, s -> String.format(Locale.ROOT, "%,d", s.fileCount()), Snapshot::fileCount);
         files.getStyleClass().add("numeric");
+        files.setMinWidth(56);
         time(t, "Created", Snapshot::createdAt);
         t.placeholder("No snapshots", "Select a sandbox and press Ctrl+S to snapshot it. A snapshot can be restored into any "
                 + "number of new sandboxes.");

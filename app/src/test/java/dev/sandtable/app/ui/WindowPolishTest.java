@@ -42,6 +42,15 @@ class WindowPolishTest {
             return null;
         });
         w.clickRow("sandbox", "web-1");
+        double pageEnd = WindowDriver.fx(() -> {
+            Node page = w.robot.lookup("#page-sandbox").query();
+            return page.localToScene(page.getLayoutBounds()).getMaxX();
+        });
+        Bounds button = WindowDriver.fx(() -> {
+            Node n = w.robot.lookup("#page-sandbox #action-create-sandbox").query();
+            return n.localToScene(n.getLayoutBounds());
+        });
+        assertThat(button.getMaxX()).as("the toolbar's button ends inside its page").isLessThanOrEqualTo(pageEnd);
         for (String id : List.of("#status-summary", "#details-title", "#filter-sandbox", "#action-create-sandbox")) {
             Bounds b = WindowDriver.fx(() -> {
                 Node n = w.robot.lookup(id).match(Node::isVisible).query();
