@@ -43,7 +43,14 @@ public final class BackendFactory {
      */
     static ConnectingBackend connectingToService(RuntimePaths paths) {
         BackendInfo placeholder = new BackendInfo("local", "Local", BackendKind.LOCAL, paths.state().toString());
-        return ConnectingBackend.start(placeholder, "starting the Sandtable service", () -> ServiceConnector.connectOrStart(paths));
+        return ConnectingBackend.start(placeholder, "starting the Sandtable service", () -> {
+            // a running service answers at once; starting one (a second JVM) waits for the window's first frame
+            var options = ServiceConnector.Options.defaults();
+            return ServiceConnector.connectExisting(paths, options).orElseGet(() -> {
+                StartupTrace.awaitFirstFrame(java.time.Duration.ofSeconds(3));
+                return ServiceConnector.connectOrStart(paths, options);
+            });
+        });
     }
 
     /** A synthetic backend with a small, readable demo inventory, plus {@code extra} generated sandboxes. */

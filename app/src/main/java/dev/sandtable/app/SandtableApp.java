@@ -31,16 +31,16 @@ public class SandtableApp extends Application {
         window = MainWindow.open(stage, backends);
         StartupTrace.mark("stage shown");
         // -Dsandtable.firstFrame=true prints the start-up time (the start-up benchmark runs it with exitAfterFirstFrame)
-        if (Boolean.getBoolean("sandtable.firstFrame")) {
-            window.scene().addPostLayoutPulseListener(new Runnable() {
-                @Override
-                public void run() {
-                    window.scene().removePostLayoutPulseListener(this);
+        window.scene().addPostLayoutPulseListener(new Runnable() {
+            @Override
+            public void run() {
+                window.scene().removePostLayoutPulseListener(this);
+                StartupTrace.firstFrameShown();
+                if (Boolean.getBoolean("sandtable.firstFrame"))
                     System.out.println("sandtable: first frame " + StartupTrace.sinceJvmStart() + " ms after JVM start");
-                    if (Boolean.getBoolean("sandtable.exitAfterFirstFrame")) javafx.application.Platform.exit();
-                }
-            });
-        }
+                if (Boolean.getBoolean("sandtable.exitAfterFirstFrame")) javafx.application.Platform.exit();
+            }
+        });
     }
 
     /** The open window (tests drive and inspect it). */
