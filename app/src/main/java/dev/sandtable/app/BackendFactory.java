@@ -5,6 +5,8 @@ import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.model.Names;
 import dev.sandtable.service.ServiceConnector;
 import dev.sandtable.spi.Backend;
+import dev.sandtable.spi.BackendInfo;
+import dev.sandtable.spi.BackendKind;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.synthetic.SyntheticBackend;
@@ -30,9 +32,25 @@ public final class BackendFactory {
         return switch (which) {
             case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
             case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
-            case "service" -> List.of(ServiceConnector.connectOrStart(RuntimePaths.fromEnvironment()));
+            case "service" -> List.of(connectingToService(RuntimePaths.fromEnvironment()));
             default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service or synthetic");
         };
+    }
+
+    /**
+     * The per-user service, reached (or started) on a background thread: the window opens at once and shows
+     * "Connecting…" meanwhile. The service's backend is always called "local", whichever kind it runs.
+     */
+    static ConnectingBackend connectingToService(RuntimePaths paths) {
+        BackendInfo placeholder = new BackendInfo("local", "Local", BackendKind.LOCAL, paths.state().toString());
+        return ConnectingBackend.start(placeholder, "starting the Sandtable service", () -> {
+            // a running service answers at once; starting one (a second JVM) waits for the window's first frame
+            var options = ServiceConnector.Options.defaults();
+            return ServiceConnector.connectExisting(paths, options).orElseGet(() -> {
+                StartupTrace.awaitFirstFrame(java.time.Duration.ofSeconds(3));
+                return ServiceConnector.connectOrStart(paths, options);
+            });
+        });
     }
 
     /** A synthetic backend with a small, readable demo inventory, plus {@code extra} generated sandboxes. */

@@ -8,11 +8,17 @@ import dev.sandtable.app.cli.SandtableCli;
  * loads JavaFX.
  */
 public final class Launcher {
+    /** Held so the setting sticks: java.util.logging keeps loggers weakly. */
+    private static java.util.logging.Logger platformLog;
+
     private Launcher() {
     }
 
     public static void main(String[] args) {
         if (args.length == 0) {
+            // JavaFX on the class path is how Sandtable runs; its "unsupported configuration" warning would only alarm
+            platformLog = java.util.logging.Logger.getLogger("javafx");
+            platformLog.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
             javafx.application.Application.launch(SandtableApp.class, args);
             return;
         }

@@ -14,28 +14,33 @@ public class SandtableApp extends Application {
 
     @Override
     public void init() {
+        StartupTrace.mark("toolkit up");
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             System.err.println("sandtable: uncaught exception on " + t.getName());
             e.printStackTrace();
         });
         backends = AppContext.backends();
+        StartupTrace.mark("backends chosen");
     }
+
+
 
     @Override
     public void start(Stage stage) {
+        StartupTrace.mark("window start");
         window = MainWindow.open(stage, backends);
+        StartupTrace.mark("stage shown");
         // -Dsandtable.firstFrame=true prints the start-up time (the start-up benchmark runs it with exitAfterFirstFrame)
-        if (Boolean.getBoolean("sandtable.firstFrame")) {
-            window.scene().addPostLayoutPulseListener(new Runnable() {
-                @Override
-                public void run() {
-                    window.scene().removePostLayoutPulseListener(this);
-                    long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-                    System.out.println("sandtable: first frame " + (System.currentTimeMillis() - start) + " ms after JVM start");
-                    if (Boolean.getBoolean("sandtable.exitAfterFirstFrame")) javafx.application.Platform.exit();
-                }
-            });
-        }
+        window.scene().addPostLayoutPulseListener(new Runnable() {
+            @Override
+            public void run() {
+                window.scene().removePostLayoutPulseListener(this);
+                StartupTrace.firstFrameShown();
+                if (Boolean.getBoolean("sandtable.firstFrame"))
+                    System.out.println("sandtable: first frame " + StartupTrace.sinceJvmStart() + " ms after JVM start");
+                if (Boolean.getBoolean("sandtable.exitAfterFirstFrame")) javafx.application.Platform.exit();
+            }
+        });
     }
 
     /** The open window (tests drive and inspect it). */

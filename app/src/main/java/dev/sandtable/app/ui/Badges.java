@@ -12,6 +12,7 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 import javafx.util.Duration;
 
@@ -79,10 +80,19 @@ public final class Badges {
     }
 
     public static Label notIsolated(Isolation isolation) {
-        Label l = new Label("not isolated");
+        Label l = new Label(NOT_ISOLATED);
         l.getStyleClass().addAll("badge", "badge-warning");
-        l.setTooltip(new Tooltip(isolation == null ? "No isolation" : isolation.mechanism() + ": " + isolation.detail()));
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        l.setTooltip(new Tooltip(notIsolatedTip(isolation)));
         return l;
+    }
+
+    static final String NOT_ISOLATED = "⚠ not isolated";
+
+    /** What the warning means, for its tooltip. */
+    static String notIsolatedTip(Isolation isolation) {
+        String how = isolation == null ? "No isolation" : isolation.mechanism() + ": " + isolation.detail();
+        return how + "\nCode in this sandbox runs with your user's rights and can read and change your files.";
     }
 
     public static String connectionStyle(ConnectionState s) {

@@ -74,7 +74,7 @@ final class DetailsPane {
         Label lifecycle = new Label("Lifecycle");
         lifecycle.getStyleClass().add("section-title");
         timeline.setId("details-timeline");
-        timeline.getStyleClass().add("timeline");
+        timeline.getStyleClass().addAll("timeline", "details-timeline");
         timeline.setCellFactory(l -> new ActivityCell(false));
         timeline.setPlaceholder(placeholderLabel("No lifecycle events yet"));
         timeline.setPrefHeight(220);
@@ -103,7 +103,10 @@ final class DetailsPane {
         vm.selectedSnapshotProperty().addListener((o, a, b) -> show());
         vm.selectedTemplateProperty().addListener((o, a, b) -> show());
         vm.nowProperty().addListener((o, a, b) -> { if (shown != null) render(); });
-        vm.claims().claims().addListener((javafx.collections.MapChangeListener<String, Claim>) c -> render());
+        vm.claims().claims().addListener((javafx.collections.MapChangeListener<String, Claim>) c -> {
+            showReleaseActions();
+            render();
+        });
     }
 
     VBox view() {
@@ -123,6 +126,7 @@ final class DetailsPane {
         row.valueProperty().addListener(valueListener);
         root.getChildren().setAll(content);
         content.getChildren().set(3, actionBars.get(vm.currentViewProperty().get()));
+        showReleaseActions();
         var events = vm.inventory().activity().of(row.id());
         timeline.setItems(events);
         if (!events.isEmpty()) timeline.scrollTo(events.size() - 1);
@@ -153,8 +157,8 @@ final class DetailsPane {
                 prop(row, "Pool", s.poolName());
                 prop(row, "Isolation", s.isolation() == null ? null : s.isolation().mechanism()
                         + (s.isolation().isolated() ? "" : " — not isolated") + "\n" + s.isolation().detail());
-                prop(row, "Created", Formats.full(s.createdAt()) + "  (" + Formats.relative(s.createdAt(), vm.nowProperty().get()) + ")");
-                prop(row, "State since", Formats.full(s.stateChangedAt()) + "  (" + Formats.relative(s.stateChangedAt(), vm.nowProperty().get()) + ")");
+                prop(row, "Created", when(s.createdAt()));
+                prop(row, "State since", when(s.stateChangedAt()));
                 prop(row, "Expires", s.expiresAt() == null ? "never" : Formats.full(s.expiresAt()));
                 prop(row, "Backend", shown.backend().displayName());
                 s.metadata().forEach((k, v) -> prop(row, k, v));
@@ -201,6 +205,22 @@ final class DetailsPane {
         }
     }
 
+    /** "2026-11-23 12:53:01 · 3 s ago" */
+    private String when(java.time.Instant t) {
+        return t == null ? null : Formats.full(t) + " · " + Formats.relative(t, vm.nowProperty().get());
+    }
+
+    /** The release buttons only for a sandbox this window claimed from a pool; greyed out for every other one is noise. */
+    private void showReleaseActions() {
+        boolean claimed = shown != null && vm.claims().claimOf(shown.id()) != null;
+        for (var wrap : actionBars.get(ResourceKind.SANDBOX).getChildren()) {
+            if (wrap.lookup("#action-release-put") != null || wrap.lookup("#action-release-dead") != null) {
+                wrap.setVisible(claimed);
+                wrap.setManaged(claimed);
+            }
+        }
+    }
+
     private static Label tag(String text) {
         Label l = new Label(text);
         l.getStyleClass().addAll("badge", "badge-neutral");
@@ -213,6 +233,8 @@ final class DetailsPane {
         Label v = new Label(value == null || value.isBlank() ? "—" : value);
         v.getStyleClass().add("prop-value");
         v.setWrapText(true);
+        v.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // a wrapped value gets the lines it needs, never cut
+        k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         props.addRow(row[0]++, k, v);
     }
 

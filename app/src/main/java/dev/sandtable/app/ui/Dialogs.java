@@ -60,6 +60,7 @@ final class Dialogs {
     Optional<CreateSandbox> createSandbox(List<Source> sources, Source preselected) {
         TextField name = nameField("Sandbox", "");
         name.setPromptText("generated when empty");
+        Label nameHint = hint("Leave empty and the backend picks a name");
         ComboBox<Source> from = new ComboBox<>(FXCollections.observableArrayList(sources));
         from.setId("create-source");
         from.setMaxWidth(Double.MAX_VALUE);
@@ -69,7 +70,7 @@ final class Dialogs {
             if (from.getValue() == null) return "Choose a template or a snapshot";
             return name.getText().isBlank() ? null : Names.problem("Sandbox", name.getText().trim());
         };
-        return this.<CreateSandbox>form("New sandbox", "Create", List.of(row("Name", name), row("From", from)), error, problem,
+        return this.<CreateSandbox>form("New sandbox", "Create", List.of(row("Name", name), row("", nameHint), row("From", from)), error, problem,
                 name, () -> new CreateSandbox(name.getText().trim(), from.getValue()), name.textProperty(), from.valueProperty());
     }
 
@@ -90,8 +91,7 @@ final class Dialogs {
     Optional<Restore> restore(String snapshot, String suggestion) {
         TextField name = nameField("Sandbox", suggestion);
         Spinner<Integer> count = spinner("restore-count", 1, 50, 1);
-        Label preview = new Label();
-        preview.getStyleClass().addAll(Styles.TEXT_MUTED, "form-hint");
+        Label preview = hint("");
         Label error = errorLabel();
         Runnable updatePreview = () -> {
             String base = name.getText().trim();
@@ -151,15 +151,38 @@ final class Dialogs {
         Label body = new Label(message);
         body.setWrapText(true);
         body.setMaxWidth(380);
-        d.getDialogPane().setContent(body);
+        Label keys = keys(confirmLabel);
+        javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(14, body, keys);
+        box.getStyleClass().add("form");
+        d.getDialogPane().setContent(box);
         ButtonType ok = new ButtonType(confirmLabel, ButtonBar.ButtonData.OK_DONE);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ok);
         Button okButton = (Button) d.getDialogPane().lookupButton(ok);
         okButton.getStyleClass().add(Styles.DANGER);
         okButton.setDefaultButton(true);
-        d.getDialogPane().getStyleClass().add("sandtable-dialog");
+        style(d);
         Platform.runLater(okButton::requestFocus);
         return d.showAndWait().filter(b -> b == ok).isPresent();
+    }
+
+    /** The window's stylesheet (a dialog is a scene of its own), for the form's spacing and hints. */
+    private static void style(Dialog<?> d) {
+        d.getDialogPane().getStyleClass().add("sandtable-dialog");
+        d.getDialogPane().getStylesheets().add(Dialogs.class.getResource("sandtable.css").toExternalForm());
+    }
+
+    private static Label hint(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().addAll(Styles.TEXT_MUTED, "form-hint");
+        return l;
+    }
+
+    /** "Enter: Create · Esc: Cancel" under every form: the keyboard works the dialog too. */
+    static Label keys(String okLabel) {
+        Label l = new Label("Enter: " + okLabel + "  ·  Esc: Cancel");
+        l.getStyleClass().add("form-keys");
+        l.setId("dialog-keys");
+        return l;
     }
 
     private static ListCell<Row<Template>> templateCell() {
@@ -234,9 +257,10 @@ final class Dialogs {
             l.getStyleClass().add("form-label");
             grid.addRow(r++, l, fr.field());
         }
-        grid.add(error, 0, r, 2, 1);
+        grid.add(error, 0, r++, 2, 1);
+        grid.add(keys(okLabel), 0, r, 2, 1);
         d.getDialogPane().setContent(grid);
-        d.getDialogPane().getStyleClass().add("sandtable-dialog");
+        style(d);
         ButtonType ok = new ButtonType(okLabel, ButtonBar.ButtonData.OK_DONE);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ok);
         Button okButton = (Button) d.getDialogPane().lookupButton(ok);

@@ -29,6 +29,6 @@ final class IsolationCell extends StackPane {
         mechanism.setVisible(isolated);
         warning.setVisible(!isolated);
         mechanism.setText(i == null ? "" : i.mechanism());
-        tip.setText(i == null ? "No isolation" : i.mechanism() + ": " + i.detail());
+        tip.setText(isolated ? i.mechanism() + ": " + i.detail() : Badges.notIsolatedTip(i));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sandtable.app.ui;
 
 import atlantafx.base.theme.PrimerLight;
+import dev.sandtable.app.StartupTrace;
 import dev.sandtable.app.viewmodel.WindowViewModel;
 import javafx.application.Application;
 import javafx.fxml.FXMLLoader;
@@ -24,6 +25,7 @@ public final class MainWindow implements AutoCloseable {
 
     private MainWindow(Stage stage, List<? extends dev.sandtable.spi.Backend> backends) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        StartupTrace.mark("theme set");
         DeferredNotifier notifier = new DeferredNotifier();
         Executor ui = javafx.application.Platform::runLater;
         vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC());
@@ -37,12 +39,15 @@ public final class MainWindow implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        StartupTrace.mark("layout loaded");
         notifier.target = controller.notifier();
         // 1440x900 where it fits, else the screen's visible area (small laptops, the 1280x800 headless test screen)
         var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
         scene = new Scene(root, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));
         scene.getStylesheets().add(MainWindow.class.getResource("sandtable.css").toExternalForm());
+        StartupTrace.mark("scene made");
         controller.build(scene);
+        StartupTrace.mark("controls built");
         stage.setTitle("Sandtable");
         stage.setMinWidth(960);
         stage.setMinHeight(600);

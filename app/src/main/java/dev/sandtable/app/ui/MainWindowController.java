@@ -183,12 +183,13 @@ public final class MainWindowController {
             r.run();
             refreshStatus();
         });
+        for (BackendViewModel b : vm.inventory().backends()) b.messageProperty().addListener((o, x, y) -> refreshStatus());
     }
 
     private <S> CheckComboBox<S> stateFilter(FilterModel<?, S> filter, S[] values) {
         CheckComboBox<S> box = new CheckComboBox<>(javafx.collections.FXCollections.observableArrayList(values));
         box.setTitle("All states");
-        box.setShowCheckedCount(true);
+        box.setShowCheckedCount(false);
         box.setConverter(new javafx.util.StringConverter<>() {
             @Override
             public String toString(S s) {
@@ -205,12 +206,19 @@ public final class MainWindowController {
         box.getCheckModel().getCheckedItems().addListener((ListChangeListener<S>) c -> {
             filter.states().retainAll(box.getCheckModel().getCheckedItems());
             filter.states().addAll(box.getCheckModel().getCheckedItems());
-            box.setTitle(filter.states().isEmpty() ? "All states" : "States");
+            box.setTitle(stateFilterTitle(box.getCheckModel().getCheckedItems(), box.getConverter()));
         });
         box.getStyleClass().add("state-filter");
-        box.setMinWidth(Region.USE_PREF_SIZE);
-        box.setPrefWidth(130);
+        box.setMinWidth(104); // "All states" and its arrow
+        box.setPrefWidth(150);
         return box;
+    }
+
+    /** "All states", "Paused", "Paused, Running", "3 states": what the filter shows, in its own box. */
+    static <S> String stateFilterTitle(List<S> checked, javafx.util.StringConverter<S> names) {
+        if (checked.isEmpty()) return "All states";
+        if (checked.size() <= 2) return String.join(", ", checked.stream().map(names::toString).toList());
+        return checked.size() + " states";
     }
 
     private Node page(ResourceKind kind, String title, ResourceTable<?> table, FilterModel<?, ?> filter, Node stateFilter,
@@ -231,13 +239,13 @@ public final class MainWindowController {
         search.setPromptText("Filter " + title.toLowerCase(Locale.ROOT) + "  (Ctrl+F)");
         search.setId("filter-" + kind.name().toLowerCase(Locale.ROOT));
         search.setPrefWidth(240);
-        search.setMinWidth(140);
+        search.setMinWidth(90);
         heading.setMinWidth(Region.USE_PREF_SIZE);
         count.setMinWidth(Region.USE_PREF_SIZE);
         search.textProperty().bindBidirectional(filter.textProperty());
         search.getStyleClass().add("filter-field");
         filterFields.put(kind, search);
-        HBox bar = new HBox(10, heading, count);
+        HBox bar = new HBox(8, heading, count);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("page-toolbar");
         bar.getChildren().add(search);
@@ -337,10 +345,35 @@ public final class MainWindowController {
 
     private void refreshStatus() {
         summaryLabel.setText(vm.inventory().summary());
+        String[] notice = notice(vm.inventory().backends());
+        for (ResourceTable<?> t : resourceTables) t.notice(notice[0], notice[1]);
         long connected = vm.inventory().backends().stream().filter(b -> b.state() == ConnectionState.CONNECTED).count();
         int all = vm.inventory().backends().size();
-        connectionLabel.setText(all == 0 ? "No backends" : connected == all ? (all == 1 ? "Connected" : "All " + all + " backends connected")
-                : connected + " of " + all + " backends connected");
+        if (all == 1) {
+            BackendViewModel b = vm.inventory().backends().getFirst();
+            connectionLabel.setText(b.displayName() + ": " + BackendViewModel.describe(b.state(), null));
+        } else {
+            connectionLabel.setText(all == 0 ? "No backends" : connected == all ? "All " + all + " backends connected"
+                    : connected + " of " + all + " backends connected");
+        }
+    }
+
+    /** Title and hint for empty tables while no backend is connected yet; nulls once one is. */
+    static String[] notice(List<BackendViewModel> backends) {
+        if (backends.isEmpty() || backends.stream().anyMatch(b -> b.state() == ConnectionState.CONNECTED)) return new String[]{null, null};
+        BackendViewModel b = backends.getFirst();
+        String why = b.messageProperty().get();
+        return switch (b.state()) {
+            case CONNECTING -> new String[]{"Connecting to " + b.displayName() + "…",
+                    (why == null ? "" : capitalized(why) + ". ") + "This takes a second or two the first time."};
+            case RECONNECTING -> new String[]{"Reconnecting to " + b.displayName() + "…", why == null ? "" : capitalized(why)};
+            case DISCONNECTED -> new String[]{b.displayName() + " is not connected", why == null ? "" : capitalized(why)};
+            case CONNECTED -> new String[]{null, null};
+        };
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private void togglePalette() {
@@ -377,7 +410,8 @@ public final class MainWindowController {
                     refreshStatus();
                     batchTimeListener.accept(System.nanoTime() - t0);
                 }
-                if (now - lastTick >= 1_000_000_000L) {
+                // the relative-time tick and the row-move pass are both once a second: never in the same pulse
+                if (now - lastTick >= 1_000_000_000L && vm.inventory().movesInLastDrain() == 0) {
                     lastTick = now;
                     vm.tick();
                 }

@@ -56,6 +56,10 @@ public final class ResourceTable<R extends Resource> {
     public <K extends Comparable<? super K>> TableColumn<Row<R>, R> text(String title, double width, Function<R, String> text,
                                                                            Function<R, K> sortKey) {
         return column(title, width, () -> new TableCell<>() {
+            {
+                tooltipWhenTruncated(this);
+            }
+
             @Override
             protected void updateItem(R item, boolean empty) {
                 super.updateItem(item, empty);
@@ -98,7 +102,32 @@ public final class ResourceTable<R extends Resource> {
         return col;
     }
 
+    /** Shows the whole text in a tooltip while the label (or cell) is too narrow for it. */
+    static void tooltipWhenTruncated(javafx.scene.control.Labeled l) {
+        l.textTruncatedProperty().addListener((o, was, truncated) -> {
+            if (!truncated) l.setTooltip(null);
+            else if (l.getTooltip() == null) l.setTooltip(new javafx.scene.control.Tooltip(l.getText()));
+            else l.getTooltip().setText(l.getText());
+        });
+        l.textProperty().addListener((o, a, b) -> {
+            if (l.getTooltip() != null) l.getTooltip().setText(b);
+        });
+    }
+
+    private javafx.scene.Node emptyState;
+
+    /** What an empty table says: how to fill it. */
     public void placeholder(String title, String hint) {
+        emptyState = emptyBox(title, hint);
+        table.setPlaceholder(emptyState);
+    }
+
+    /** Replaces the empty state while the backend is not there yet (connecting, or down); null restores it. */
+    public void notice(String title, String hint) {
+        table.setPlaceholder(title == null ? emptyState : emptyBox(title, hint));
+    }
+
+    private static javafx.scene.Node emptyBox(String title, String hint) {
         Label t = new Label(title);
         t.getStyleClass().add("empty-title");
         Label h = new Label(hint);
@@ -108,7 +137,7 @@ public final class ResourceTable<R extends Resource> {
         box.setAlignment(javafx.geometry.Pos.CENTER);
         box.setMaxWidth(420);
         box.getStyleClass().add("empty-state");
-        table.setPlaceholder(box);
+        return box;
     }
 
     private Comparator<R> comparator() {

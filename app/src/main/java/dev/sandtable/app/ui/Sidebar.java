@@ -76,6 +76,7 @@ final class Sidebar {
         Runnable render = () -> {
             dot.getStyleClass().removeIf(c -> c.startsWith("conn-") && !c.equals("conn-dot"));
             dot.getStyleClass().add(Badges.connectionStyle(b.state()));
+            name.setText(b.displayName());
             status.setText(BackendViewModel.describe(b.state(), b.messageProperty().get()));
             tip.setText(b.displayName() + " · " + b.info().kind().name().toLowerCase(Locale.ROOT) + " · " + b.info().endpoint());
         };

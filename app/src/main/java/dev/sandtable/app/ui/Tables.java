@@ -12,7 +12,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.StackPane;
+import javafx.scene.layout.Region;
 
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,27 +29,31 @@ final class Tables {
 
     ResourceTable<Sandbox> sandboxes() {
         var t = new ResourceTable<>(vm.inventory().sandboxes(), vm.selectedSandboxProperty(), "sandbox-table");
-        t.graphic("Name", 170, () -> {
-            Label l = new Label();
-            l.getStyleClass().add("cell-name");
-            return l;
-        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name));
+        t.graphic("Name", 170, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name)).setMinWidth(110);
         var stateCol = t.graphic("State", 120, Badges::newBadge, (b, s) -> {
             Badges.sandboxState(b, s.state());
             if (s.stateReason() == null) b.setTooltip(null);
             else if (b.getTooltip() == null) b.setTooltip(new javafx.scene.control.Tooltip(s.stateReason()));
             else b.getTooltip().setText(s.stateReason());
         }, Comparator.comparing(Sandbox::state));
-        stateCol.setMinWidth(118);
-        t.text("Source", 170, s -> source(s), s -> source(s));
-        t.text("Pool", 90, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName());
-        t.graphic("Isolation", 120, IsolationCell::new, IsolationCell::show,
-                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated())).setMinWidth(112);
+        stateCol.setMinWidth(110);
+        t.text("Source", 190, s -> source(s), s -> source(s)).setMinWidth(90);
+        t.text("Pool", 80, s -> s.poolName() == null ? "—" : s.poolName(), s -> s.poolName() == null ? "" : s.poolName()).setMinWidth(56);
+        t.graphic("Isolation", 124, IsolationCell::new, IsolationCell::show,
+                Comparator.comparing((Sandbox s) -> s.isolation() != null && s.isolation().isolated())).setMinWidth(118);
         time(t, "Created", Sandbox::createdAt);
         time(t, "Changed", Sandbox::stateChangedAt);
         t.placeholder("No sandboxes yet", "Press Ctrl+N to create one from a template, or restore a snapshot. "
                 + "Sandboxes claimed from pools show up here too.");
         return t;
+    }
+
+    /** A bold name; its tooltip shows the whole name when the column is too narrow for it. */
+    static Label nameLabel() {
+        Label l = new Label();
+        l.getStyleClass().add("cell-name");
+        ResourceTable.tooltipWhenTruncated(l);
+        return l;
     }
 
     String source(Sandbox s) {
@@ -81,30 +85,31 @@ final class Tables {
 
     ResourceTable<Pool> pools() {
         var t = new ResourceTable<>(vm.inventory().pools(), vm.selectedPoolProperty(), "pool-table");
-        t.graphic("Name", 170, () -> {
-            Label l = new Label();
-            l.getStyleClass().add("cell-name");
-            return l;
-        }, (l, p) -> l.setText(p.closing() ? p.name() + " (deleting)" : p.name()), Comparator.comparing(Pool::name));
-        t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId);
+        t.graphic("Name", 170, Tables::nameLabel, (l, p) -> l.setText(p.closing() ? p.name() + " (deleting)" : p.name()),
+                Comparator.comparing(Pool::name)).setMinWidth(110);
+        t.text("Template", 130, p -> templateName(p.templateId()), Pool::templateId).setMinWidth(96);
         number(t, "Idle", Pool::idle);
         number(t, "In use", Pool::inUse);
         number(t, "Min", Pool::minIdle);
         number(t, "Max", Pool::maxSize);
-        t.graphic("Usage", 120, () -> {
+        // the count beside the bar, not on it: text over a filled bar is unreadable
+        t.graphic("Usage", 140, () -> {
             ProgressBar bar = new ProgressBar();
             bar.setMaxWidth(Double.MAX_VALUE);
+            bar.setMinWidth(30);
+            HBox.setHgrow(bar, Priority.ALWAYS);
             Label l = new Label();
             l.getStyleClass().add("usage-label");
-            StackPane sp = new StackPane(bar, l);
-            HBox.setHgrow(sp, Priority.ALWAYS);
-            return sp;
-        }, (sp, p) -> {
-            ((ProgressBar) sp.getChildren().get(0)).setProgress(p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize());
-            ((Label) sp.getChildren().get(1)).setText(p.size() + " / " + p.maxSize());
-        }, Comparator.comparingDouble(p -> p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize()));
+            l.setMinWidth(Region.USE_PREF_SIZE);
+            HBox box = new HBox(8, bar, l);
+            box.setAlignment(Pos.CENTER_LEFT);
+            return box;
+        }, (box, p) -> {
+            ((ProgressBar) box.getChildren().get(0)).setProgress(p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize());
+            ((Label) box.getChildren().get(1)).setText(p.size() + " / " + p.maxSize());
+        }, Comparator.comparingDouble(p -> p.maxSize() == 0 ? 0 : (double) p.size() / p.maxSize())).setMinWidth(100);
         t.text("Hit %", 70, p -> p.stats().hits() + p.stats().misses() == 0 ? "—" : Formats.percent(p.stats().hitRatio()),
-                p -> p.stats().hitRatio());
+                p -> p.stats().hitRatio()).setMinWidth(64);
         t.text("p50", 80, p -> Formats.latency(p.stats().claimLatency(), false), p -> p.stats().claimLatency().p50Micros());
         t.text("p99", 80, p -> Formats.latency(p.stats().claimLatency(), true), p -> p.stats().claimLatency().p99Micros());
         t.placeholder("No pools", "A warm pool keeps idle sandboxes ready so claims are instant. Press Ctrl+Shift+N to create one.");
@@ -119,19 +124,17 @@ final class Tables {
 
     ResourceTable<Snapshot> snapshots() {
         var t = new ResourceTable<>(vm.inventory().snapshots(), vm.selectedSnapshotProperty(), "snapshot-table");
-        t.graphic("Name", 190, () -> {
-            Label l = new Label();
-            l.getStyleClass().add("cell-name");
-            return l;
-        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Snapshot::name));
-        t.graphic("State", 110, Badges::newBadge, (b, s) -> Badges.snapshotState(b, s.state()), Comparator.comparing(Snapshot::state));
-        t.text("Source sandbox", 150, s -> s.sourceSandboxName() == null ? "—" : s.sourceSandboxName(), Snapshot::sourceSandboxName);
-        t.text("Lineage", 200, this::lineage, this::lineage);
-        t.text("Kind", 110, s -> s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), Snapshot::kind);
-        var size = t.text("Size", 90, s -> Formats.bytes(s.sizeBytes()), Snapshot::sizeBytes);
+        t.graphic("Name", 180, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Snapshot::name)).setMinWidth(130);
+        t.graphic("State", 100, Badges::newBadge, (b, s) -> Badges.snapshotState(b, s.state()), Comparator.comparing(Snapshot::state))
+                .setMinWidth(100);
+        t.text("Source", 120, s -> s.sourceSandboxName() == null ? "—" : s.sourceSandboxName(), Snapshot::sourceSandboxName).setMinWidth(80);
+        t.text("Lineage", 160, this::lineage, this::lineage).setMinWidth(90);
+        t.text("Kind", 100, s -> s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), Snapshot::kind).setMinWidth(90);
+        var size = t.text("Size", 80, s -> Formats.bytes(s.sizeBytes()), Snapshot::sizeBytes);
         size.getStyleClass().add("numeric");
-        var files = t.text("Files", 70, s -> String.format(Locale.ROOT, "%,d", s.fileCount()), Snapshot::fileCount);
+        var files = t.text("Files", 64, s -> String.format(Locale.ROOT, "%,d", s.fileCount()), Snapshot::fileCount);
         files.getStyleClass().add("numeric");
+        files.setMinWidth(56);
         time(t, "Created", Snapshot::createdAt);
         t.placeholder("No snapshots", "Select a sandbox and press Ctrl+S to snapshot it. A snapshot can be restored into any "
                 + "number of new sandboxes.");
@@ -158,11 +161,7 @@ final class Tables {
 
     ResourceTable<Template> templates() {
         var t = new ResourceTable<>(vm.inventory().templates(), vm.selectedTemplateProperty(), "template-table");
-        t.graphic("Name", 180, () -> {
-            Label l = new Label();
-            l.getStyleClass().add("cell-name");
-            return l;
-        }, (l, s) -> l.setText(s.name()), Comparator.comparing(Template::name));
+        t.graphic("Name", 180, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Template::name)).setMinWidth(110);
         t.text("Kind", 110, s -> s.templateKind() == null ? "—" : s.templateKind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                 Template::templateKind);
         t.text("Source", 160, s -> s.sourceRef() == null ? "—" : snapshotName(s.sourceRef()), s -> s.sourceRef() == null ? "" : s.sourceRef());
@@ -175,6 +174,7 @@ final class Tables {
     private <R extends dev.sandtable.model.Resource> void time(ResourceTable<R> t, String title, Function<R, Instant> f) {
         var col = t.graphic(title, 100, () -> new RelativeTimeLabel(vm.nowProperty()), (l, r) -> l.setTime(f.apply(r)),
                 Comparator.comparing(f, Comparator.nullsFirst(Comparator.naturalOrder())));
+        col.setMinWidth(80); // "59 min ago" fits
         col.getStyleClass().add("time-column");
     }
 }

@@ -12,15 +12,13 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 /** One backend in the sidebar: what it is, what it can do, and whether it is connected. */
 public final class BackendViewModel {
     private final Backend backend;
-    private final BackendInfo info;
-    private final Capabilities capabilities;
+    private final String id;
     private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.CONNECTING);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper();
 
     public BackendViewModel(Backend backend) {
         this.backend = backend;
-        this.info = backend.info();
-        this.capabilities = backend.capabilities();
+        this.id = backend.info().id();
     }
 
     public Backend backend() {
@@ -28,19 +26,20 @@ public final class BackendViewModel {
     }
 
     public String id() {
-        return info.id();
+        return id;
     }
 
     public String displayName() {
-        return info.displayName();
+        return backend.info().displayName();
     }
 
+    /** Asked each time: a backend still connecting learns its name and capabilities when it connects. */
     public BackendInfo info() {
-        return info;
+        return backend.info();
     }
 
     public Capabilities capabilities() {
-        return capabilities;
+        return backend.capabilities();
     }
 
     public ReadOnlyObjectProperty<ConnectionState> stateProperty() {

@@ -45,6 +45,7 @@ public final class LiveInventory implements AutoCloseable {
     private final ReadOnlyLongWrapper version = new ReadOnlyLongWrapper();
     private long reorderEveryNanos;
     private long lastReorder;
+    private int lastMoves;
 
     /** Subscribes to a backend's live view; its events show up at the next {@link #drain}. */
     public BackendViewModel connect(Backend backend) {
@@ -107,13 +108,20 @@ public final class LiveInventory implements AutoCloseable {
     public int drain(int max) {
         long now = System.nanoTime();
         boolean movesDue = reorderEveryNanos > 0 && now - lastReorder >= reorderEveryNanos && pendingMoves() > 0;
+        lastMoves = 0;
         if (queue.isEmpty() && !movesDue) return 0;
         List<Envelope> batch = new ArrayList<>();
         Envelope e;
         while (batch.size() < max && (e = queue.poll()) != null) batch.add(e);
         int moves = apply(batch, movesDue);
+        lastMoves = moves;
         if (movesDue) lastReorder = now;
         return batch.size() + moves;
+    }
+
+    /** How many rows the last {@link #drain} moved (the window keeps other once-a-second work out of that pulse). */
+    public int movesInLastDrain() {
+        return lastMoves;
     }
 
     /** Applies everything queued and every pending move (tests, and start-up). */

@@ -86,17 +86,30 @@ public final class RowList<E> extends ObservableListBase<E> {
         endChange();
     }
 
+    /**
+     * Replaces the items with the same items in a new order, reported as one permutation: {@code perm[old] = new}.
+     * The caller knows both, so nothing is looked up per row.
+     */
+    void permute(Object[] newOrder, int[] perm) {
+        @SuppressWarnings("unchecked")
+        List<E> order = (List<E>) Arrays.asList(newOrder);
+        beginChange();
+        items = new ArrayList<>(order);
+        nextPermutation(0, perm.length, perm);
+        endChange();
+    }
+
+    /** The items as an array (one copy). */
+    Object[] toArrayCopy() {
+        return items.toArray();
+    }
+
     private void numberSlots() {
         for (int i = 0; i < items.size(); i++) ((Row<?>) items.get(i)).slot = i;
     }
 
     private static int slotOf(Object e) {
         return ((Row<?>) e).slot;
-    }
-
-    /** A copy of the items (for merging). */
-    List<E> snapshot() {
-        return new ArrayList<>(items);
     }
 
     /** Binary search with a total order; same contract as {@link java.util.Collections#binarySearch}. */

@@ -200,6 +200,8 @@ public final class WindowViewModel implements AutoCloseable {
         if (whyNot.isPresent()) return Availability.no(whyNot.get());
         if (b.state() == ConnectionState.DISCONNECTED)
             return Availability.no(b.displayName() + " is disconnected");
+        if (b.state() == ConnectionState.CONNECTING)
+            return Availability.no(b.displayName() + " is still connecting");
         if (action.target() == null) return Availability.OK;
         String busy = runner.busyWith(row.id());
         if (busy != null) return Availability.no(busy);

@@ -65,5 +65,53 @@ class ScreenshotTour {
         });
         w.shortcut(KeyCode.DIGIT4);
         w.screenshot(dir.resolve("7-templates.png"));
+
+        w.shortcut(KeyCode.DIGIT1);
+        w.clickRow("sandbox", "web-2");
+        dialog(KeyCode.N, "New sandbox", dir.resolve("8-new-sandbox.png"));
+        dialog(KeyCode.S, "Snapshot", dir.resolve("9-snapshot.png"));
+        dialog(KeyCode.D, "Destroy", dir.resolve("10-destroy.png"));
+        w.shortcut(KeyCode.DIGIT2);
+        w.clickRow("pool", "agents");
+        w.shortcut(KeyCode.SHIFT, KeyCode.N);
+        w.awaitDialog("New pool");
+        w.screenshot(dir.resolve("11-new-pool.png"));
+        w.type(KeyCode.ESCAPE);
+        w.awaitNoDialog();
+        w.shortcut(KeyCode.SHIFT, KeyCode.E);
+        w.awaitDialog("Resize");
+        w.screenshot(dir.resolve("12-resize-pool.png"));
+        w.type(KeyCode.ESCAPE);
+        w.awaitNoDialog();
+        w.shortcut(KeyCode.DIGIT1);
+        WindowDriver.fx(() -> {
+            w.stage.setWidth(1024);
+            w.stage.setHeight(700);
+            return null;
+        });
+        w.clickRow("sandbox", "web-1");
+        Thread.sleep(300);
+        w.screenshot(dir.resolve("13-small-window.png"));
+    }
+
+    @Test
+    void freshInstall() throws Exception {
+        Path dir = Path.of(System.getProperty("sandtable.screenshots"));
+        backend = new dev.sandtable.synthetic.SyntheticBackend();
+        w.start(List.of(backend));
+        Thread.sleep(300);
+        w.screenshot(dir.resolve("0-empty.png"));
+        w.shortcut(KeyCode.DIGIT2);
+        w.screenshot(dir.resolve("0-empty-pools.png"));
+        w.shortcut(KeyCode.DIGIT3);
+        w.screenshot(dir.resolve("0-empty-snapshots.png"));
+    }
+
+    private void dialog(KeyCode key, String title, Path file) {
+        w.shortcut(key);
+        w.awaitDialog(title);
+        w.screenshot(file);
+        w.type(KeyCode.ESCAPE);
+        w.awaitNoDialog();
     }
 }

@@ -118,6 +118,37 @@ class LiveInventoryTest {
     }
 
     @Test
+    void aMovePassOverManyRowsKeepsTheOrderAndReportsAPermutationThatReproducesIt() {
+        inv.connect(backend);
+        backend.populate(2_000);
+        inv.drainAll();
+        inv.setReorderInterval(java.time.Duration.ofHours(1));
+        Comparator<Sandbox> byState = Comparator.comparing(Sandbox::state);
+        inv.sandboxes().sort(byState);
+        List<Row<Sandbox>> mirror = new ArrayList<>(inv.sandboxes().rows());
+        inv.sandboxes().rows().addListener((ListChangeListener<Row<Sandbox>>) c -> {
+            while (c.next()) {
+                assertThat(c.wasPermutated()).isTrue();
+                List<Row<Sandbox>> next = new ArrayList<>(mirror);
+                for (int i = c.getFrom(); i < c.getTo(); i++) next.set(c.getPermutation(i), mirror.get(i));
+                mirror.clear();
+                mirror.addAll(next);
+            }
+        });
+        for (int round = 0; round < 5; round++) {
+            backend.churn(300);
+            inv.drain(Integer.MAX_VALUE);
+            assertThat(inv.sandboxes().pendingMoves()).isPositive();
+            inv.drainAll();
+            List<Row<Sandbox>> rows = new ArrayList<>(inv.sandboxes().rows());
+            assertThat(mirror).as("the permutation reproduces the new order").isEqualTo(rows);
+            assertThat(rows).extracting(r -> r.value().state()).isSortedAccordingTo(Comparator.naturalOrder());
+            assertThat(rows).hasSize(2_000).doesNotHaveDuplicates();
+            for (int i = 0; i < rows.size(); i += 97) assertThat(inv.sandboxes().indexOf(rows.get(i))).isEqualTo(i);
+        }
+    }
+
+    @Test
     void sortingIsReportedAsOnePermutation() {
         inv.connect(backend);
         for (String n : List.of("c", "a", "b")) backend.create(dev.sandtable.spi.CreateSandboxRequest.fromTemplate(n, null)).join();
