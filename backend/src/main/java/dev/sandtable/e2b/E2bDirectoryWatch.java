@@ -91,8 +91,8 @@ final class E2bDirectoryWatch implements DirectoryWatch, StreamListener {
         SandtableException e = error;
         if (e == null && !started.isDone())
             e = new SandtableException(dev.sandtable.spi.ErrorCode.INTERNAL, "the watch ended before it started");
-        if (!started.isDone()) started.completeExceptionally(e);
         listener.onState(new WatchState.Ended(clock.instant(), e));
+        if (!started.isDone()) started.completeExceptionally(e);
     }
 
     @Override

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * input (so terminal tests see their keystrokes come back), answers resizes with a line, and whose WatchDir
  * streams the events a test injects. Streams can be dropped to test reattaching.
  */
-final class FakeE2bPlatform implements AutoCloseable {
-    static final String KEY = "e2b_" + "0123456789abcdef0123456789abcdef01234567";
+public final class FakeE2bPlatform implements AutoCloseable {
+    public static final String KEY = "e2b_" + "0123456789abcdef0123456789abcdef01234567";
 
     final FakeConnectServer server;
     final Map<String, ObjectNode> sandboxes = new ConcurrentHashMap<>();
@@ -43,6 +43,7 @@ final class FakeE2bPlatform implements AutoCloseable {
         final List<HttpExchange> subscribers = new CopyOnWriteArrayList<>();
         final List<String> sizes = new CopyOnWriteArrayList<>();
         final CountDownLatch ended = new CountDownLatch(1);
+        final StringBuilder line = new StringBuilder();
         volatile boolean dropping;
 
         Proc(long pid) {
@@ -88,14 +89,14 @@ final class FakeE2bPlatform implements AutoCloseable {
     record Watcher(String sandbox, String path, boolean recursive, HttpExchange ex) {
     }
 
-    FakeE2bPlatform() throws IOException {
+    public FakeE2bPlatform() throws IOException {
         server = new FakeConnectServer();
         server.on("POST /v2/sandboxes", this::create).on("POST /sandboxes", this::create);
         server.on("GET /v2/sandboxes", this::list);
         server.on("GET /v2/templates", (ex, b) -> ok(ex, 200, "[{\"templateID\":\"base\",\"aliases\":[\"base\"],\"cpuCount\":2,\"memoryMB\":512}]"));
     }
 
-    URI uri() {
+    public URI uri() {
         return server.uri();
     }
 
@@ -172,7 +173,7 @@ final class FakeE2bPlatform implements AutoCloseable {
     }
 
     /** Adds a sandbox as if someone else had created it. */
-    String add(String state) {
+    public String add(String state) {
         String id = "sbx" + ids.incrementAndGet();
         ObjectNode s = E2bApi.object().put("sandboxID", id).put("templateID", "base").put("clientID", "x")
                 .put("startedAt", "2026-01-01T00:00:00Z").put("endAt", "2026-01-01T00:05:00Z").put("cpuCount", 2)
@@ -259,7 +260,19 @@ final class FakeE2bPlatform implements AutoCloseable {
         ok(ex, 200, "{}");
         String text = new String(in, StandardCharsets.UTF_8);
         p.output(in);
-        if (text.contains("exit 3\r")) p.end(3);
+        if (text.contains("exit 3\r")) {
+            p.end(3);
+            return;
+        }
+        for (char c : text.toCharArray()) { // a tiny shell: "echo x" + Enter prints x on its own line
+            if (c != '\r') {
+                p.line.append(c);
+                continue;
+            }
+            String l = p.line.toString();
+            p.line.setLength(0);
+            p.output(("\r\n" + (l.startsWith("echo ") ? l.substring(5) + "\r\n" : "") + "$ ").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private void update(String id, HttpExchange ex, byte[] body) throws IOException {
@@ -305,8 +318,19 @@ final class FakeE2bPlatform implements AutoCloseable {
         }
     }
 
+    /** Processes still running. */
+    public int liveProcesses() {
+        return procs.size();
+    }
+
+    /** Every PTY size a process had, oldest first ("80x24"). */
+    public List<String> sizesOf(long pid) {
+        Proc p = procs.get(pid);
+        return p == null ? List.of() : List.copyOf(p.sizes);
+    }
+
     /** Sends a filesystem event to every watcher; returns how many got it. */
-    int fsEvent(String name, String type, String modifiedTime) {
+    public int fsEvent(String name, String type, String modifiedTime) {
         int n = 0;
         for (Watcher w : watchers) {
             String entry = modifiedTime == null ? "" : ",\"entry\":{\"name\":\"" + name + "\",\"modifiedTime\":\"" + modifiedTime + "\"}";
