@@ -3,6 +3,7 @@ package dev.sandtable.service;
 import com.fasterxml.jackson.core.JacksonException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.sandtable.e2b.server.E2bServer;
 import dev.sandtable.json.Json;
 import dev.sandtable.model.Inventory;
 import dev.sandtable.spi.Backend;
@@ -31,11 +32,13 @@ final class ApiRoutes implements HttpHandler {
     private final LocalService service;
     private final Backend backend;
     private final EventStreams events;
+    private final E2bServer e2b;
     private final Duration inventoryTimeout;
     private final List<Route> routes = new ArrayList<>();
 
-    ApiRoutes(LocalService service, Backend backend, EventStreams events, Duration inventoryTimeout) {
+    ApiRoutes(LocalService service, Backend backend, EventStreams events, E2bServer e2b, Duration inventoryTimeout) {
         this.service = service;
+        this.e2b = e2b;
         this.backend = backend;
         this.events = events;
         this.inventoryTimeout = inventoryTimeout;
@@ -83,6 +86,7 @@ final class ApiRoutes implements HttpHandler {
     private void dispatch(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
+        if (e2b != null && e2b.handle(ex)) return;
         if (path.equals(Api.HEALTH)) {
             sendJson(ex, 200, new Api.Health("ok", SandtableVersion.get(), service.info().pid()));
             return;

@@ -1,6 +1,8 @@
 package dev.sandtable.service;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sandtable.e2b.server.E2bServer;
+import dev.sandtable.local.LocalRuntime;
 import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.ErrorCode;
@@ -71,6 +73,8 @@ public final class LocalService implements AutoCloseable {
     private final ExecutorService executor;
     private final EventStreams events;
     private final ServiceInfo info;
+    /** E2B's control plane and envd on the same port; null unless the backend is the local runtime. */
+    private final E2bServer e2b;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -88,6 +92,8 @@ public final class LocalService implements AutoCloseable {
         this.info = new ServiceInfo(ProcessHandle.current().pid(), "http://" + host + ":" + address.getPort(),
                 options.apiKey() != null ? options.apiKey() : ApiKeys.generate(), SandtableVersion.get(),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        String key = info.apiKey();
+        this.e2b = backend instanceof LocalRuntime runtime ? new E2bServer(runtime, given -> ApiKeys.matches(key, given)) : null;
     }
 
     /**
@@ -117,7 +123,7 @@ public final class LocalService implements AutoCloseable {
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sandtable-http-", 0).factory());
             server.setExecutor(executor);
             LocalService service = new LocalService(paths, backend, lock, server, executor, options);
-            server.createContext("/", new ApiRoutes(service, backend, service.events, options.inventoryTimeout()));
+            server.createContext("/", new ApiRoutes(service, backend, service.events, service.e2b, options.inventoryTimeout()));
             server.start();
             ServiceFiles.write(paths, service.info);
             log("Sandtable service " + service.info.version() + " (pid " + service.info.pid() + ") listening on "
@@ -153,6 +159,11 @@ public final class LocalService implements AutoCloseable {
         return backend;
     }
 
+    /** The E2B-compatible server mounted on this service, if the backend is the local runtime. */
+    public Optional<E2bServer> e2b() {
+        return Optional.ofNullable(e2b);
+    }
+
     /** Event-stream clients connected right now. */
     public int eventClients() {
         return events.clientCount();
@@ -177,6 +188,7 @@ public final class LocalService implements AutoCloseable {
             events.closeAll();
             server.stop(0);
             executor.shutdownNow();
+            if (e2b != null) e2b.close();
             try {
                 backend.close();
             } catch (RuntimeException e) {

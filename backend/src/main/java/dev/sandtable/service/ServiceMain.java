@@ -63,6 +63,12 @@ public final class ServiceMain {
         return serve(paths, backend, port, out, err);
     }
 
+    /** The environment variables that point the E2B SDKs at this service, as {@code NAME=value} lines. */
+    public static List<String> e2bEnvironment(ServiceInfo info) {
+        return List.of("E2B_API_URL=" + info.url(), "E2B_SANDBOX_URL=" + info.url(), "E2B_API_KEY=" + info.apiKey(),
+                "E2B_DOMAIN=" + dev.sandtable.e2b.server.E2bServer.DOMAIN);
+    }
+
     /** Serves until stopped (POST /shutdown, Ctrl+C, SIGTERM); returns the process exit code. */
     public static int serve(RuntimePaths paths, String backendName, int port, PrintWriter out, PrintWriter err) {
         LocalService service;
@@ -84,6 +90,10 @@ public final class ServiceMain {
         out.println("Sandtable service " + info.version() + " (pid " + info.pid() + ", backend " + service.backend().info().displayName() + ")");
         out.println("URL:     " + info.url());
         out.println("API key: " + info.apiKey() + "  (also in " + ServiceFiles.serviceJson(paths) + ")");
+        if (service.e2b().isPresent()) {
+            out.println("For the E2B SDKs (docs/e2b-server.md):");
+            for (String line : e2bEnvironment(info)) out.println(line);
+        }
         out.println("ready; press Ctrl+C to stop the service and its sandboxes");
         out.flush();
         try {

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /** {@code sandtable serve}: the service in the foreground. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the Sandtable service in the foreground (it otherwise starts by itself, in the background).",
-                "Ctrl+C stops it and its sandboxes. Prints the URL and API key of its HTTP API (docs/service-api.md)."})
+                "Ctrl+C stops it and its sandboxes. Prints the URL and API key of its HTTP API (docs/service-api.md),",
+                "and the E2B_* variables that point the E2B SDKs at it (docs/e2b-server.md)."})
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     SandtableCli root;
