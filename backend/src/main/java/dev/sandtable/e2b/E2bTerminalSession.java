@@ -107,6 +107,7 @@ final class E2bTerminalSession implements TerminalSession {
 
         @Override
         public void onMessage(JsonNode message) {
+            if (closed) return;
             JsonNode ev = message.path("event");
             if (ev.has("start")) {
                 pid = ev.path("start").path("pid").asLong();
@@ -261,6 +262,7 @@ final class E2bTerminalSession implements TerminalSession {
     public void close() {
         if (closed) return;
         closed = true;
+        int code = exitCode == null ? -1 : exitCode; // what was known before the kill
         if (pid >= 0 && !exit.isDone()) {
             ObjectNode req = E2bApi.object();
             req.putObject("process").put("pid", pid);
@@ -269,6 +271,6 @@ final class E2bTerminalSession implements TerminalSession {
         }
         ConnectStream s = stream;
         if (s != null) s.cancel();
-        finish(exitCode == null ? -1 : exitCode);
+        finish(code);
     }
 }
