@@ -303,7 +303,8 @@ public final class E2bBackend implements Backend {
     @Override
     public void close() {
         for (E2bPoller p : List.copyOf(pollers)) p.close();
-        http.close();
+        http.shutdownNow(); // close() would wait for open terminal and watch streams
+
     }
 
     static JsonNode orEmpty(JsonNode n) {

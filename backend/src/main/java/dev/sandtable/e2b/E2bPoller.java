@@ -50,28 +50,33 @@ final class E2bPoller implements Subscription {
 
     private void run() {
         listener.accept(new BackendEvent.Connection(ConnectionState.CONNECTING, null));
+        int failures = 0;
         while (!closed) {
-            pollOnce();
-            LockSupport.parkNanos(interval.toNanos());
+            failures = pollOnce() ? 0 : failures + 1;
+            // after failures, wait longer (up to 30 s) so a platform that is down or refuses the key is not hammered
+            long wait = failures == 0 ? interval.toNanos()
+                    : Math.min(Math.max(interval.toNanos(), TimeUnit.SECONDS.toNanos(30)), interval.toNanos() << Math.min(failures, 6));
+            LockSupport.parkNanos(wait);
         }
     }
 
-    private void pollOnce() {
+    /** Returns false when the list failed. */
+    private boolean pollOnce() {
         Inventory inv;
         try {
             inv = backend.inventory().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         } catch (Exception e) {
-            if (closed) return;
+            if (closed) return false;
             SandtableException se = SandtableException.of(e);
             if (healthy || previous == null) listener.accept(new BackendEvent.Connection(
                     previous == null ? ConnectionState.DISCONNECTED : ConnectionState.RECONNECTING, se.getMessage()));
             healthy = false;
-            return;
+            return false;
         }
-        if (closed) return;
+        if (closed) return true;
         Map<String, Sandbox> now = SandboxListDiff.byId(inv.sandboxes());
         if (!healthy) {
             listener.accept(new BackendEvent.Synced(inv));
@@ -81,6 +86,7 @@ final class E2bPoller implements Subscription {
             for (BackendEvent e : SandboxListDiff.between(previous, now, clock.instant())) listener.accept(e);
         }
         previous = now;
+        return true;
     }
 
     @Override
