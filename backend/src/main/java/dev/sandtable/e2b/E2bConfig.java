@@ -43,16 +43,28 @@ public record E2bConfig(URI apiUrl, String apiKey, String domain, Routing routin
 
     /**
      * Reads E2B_API_URL, E2B_API_KEY, E2B_DOMAIN and E2B_SANDBOX_URL as the official SDK does: with a sandbox URL,
-     * every sandbox is reached there (header routing); without one, by host name.
+     * every sandbox is reached there (header routing); without one, by host name. Sandtable's own additions:
+     * SANDTABLE_E2B_PROXY_URL selects CubeProxy's path routing ({@code <url>/sandbox/<id>/49983}),
+     * SANDTABLE_E2B_POLL_MS the list interval, SANDTABLE_E2B_USER the envd user.
      */
     public static E2bConfig fromEnvironment(Map<String, String> env) {
         String domain = blankToNull(env.get("E2B_DOMAIN"));
         String api = blankToNull(env.get("E2B_API_URL"));
         URI apiUrl = URI.create(api != null ? api : "https://api." + (domain == null ? "e2b.app" : domain));
         String sandboxUrl = blankToNull(env.get("E2B_SANDBOX_URL"));
-        return new E2bConfig(apiUrl, env.get("E2B_API_KEY"), domain,
-                sandboxUrl == null ? Routing.HOST : Routing.SANDBOX_URL, sandboxUrl == null ? null : URI.create(sandboxUrl),
-                null, null);
+        String proxyUrl = blankToNull(env.get("SANDTABLE_E2B_PROXY_URL"));
+        Routing routing = proxyUrl != null ? Routing.PATH : sandboxUrl != null ? Routing.SANDBOX_URL : Routing.HOST;
+        URI base = proxyUrl != null ? URI.create(proxyUrl) : sandboxUrl != null ? URI.create(sandboxUrl) : null;
+        Duration poll = null;
+        String pollMs = blankToNull(env.get("SANDTABLE_E2B_POLL_MS"));
+        if (pollMs != null) {
+            try {
+                poll = Duration.ofMillis(Math.max(100, Long.parseLong(pollMs)));
+            } catch (NumberFormatException e) {
+                throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "SANDTABLE_E2B_POLL_MS must be a number of milliseconds, not '" + pollMs + "'");
+            }
+        }
+        return new E2bConfig(apiUrl, env.get("E2B_API_KEY"), domain, routing, base, poll, blankToNull(env.get("SANDTABLE_E2B_USER")));
     }
 
     public E2bConfig withRouting(Routing r, URI base) {

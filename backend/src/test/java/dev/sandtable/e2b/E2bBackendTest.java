@@ -81,6 +81,13 @@ class E2bBackendTest {
         E2bConfig path = local.withRouting(E2bConfig.Routing.PATH, URI.create("http://10.0.0.5/"));
         assertThat(path.envdUrl("abc", null)).isEqualTo(URI.create("http://10.0.0.5/sandbox/abc/49983"));
         assertThatThrownBy(() -> E2bConfig.fromEnvironment(Map.of())).isInstanceOf(SandtableException.class).hasMessageContaining("E2B_API_KEY");
+        E2bConfig cube = E2bConfig.fromEnvironment(Map.of("E2B_API_KEY", "k", "E2B_API_URL", "http://10.0.0.5:3000",
+                "SANDTABLE_E2B_PROXY_URL", "http://10.0.0.5", "SANDTABLE_E2B_POLL_MS", "500", "SANDTABLE_E2B_USER", "root"));
+        assertThat(cube.envdUrl("abc", "cube.app")).isEqualTo(URI.create("http://10.0.0.5/sandbox/abc/49983"));
+        assertThat(cube.pollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cube.user()).isEqualTo("root");
+        assertThatThrownBy(() -> E2bConfig.fromEnvironment(Map.of("E2B_API_KEY", "k", "SANDTABLE_E2B_POLL_MS", "soon")))
+                .hasMessageContaining("SANDTABLE_E2B_POLL_MS");
     }
 
     @Test
