@@ -22,7 +22,7 @@ async function until(what, cond, timeoutMs = 10000) {
   }
 }
 
-const sbx = await Sandbox.create({ metadata: { suite: 'sandtable-acceptance' }, timeoutMs: 120_000 })
+const sbx = await Sandbox.create({ metadata: { suite: 'sandtable-acceptance' }, envs: { SBX_GLOBAL: 'g1' }, timeoutMs: 120_000 })
 try {
   await step('create', async () => check(/^[a-z0-9]+$/.test(sbx.sandboxId), 'sandbox id ' + sbx.sandboxId))
 
@@ -46,6 +46,8 @@ try {
     await sbx.files.makeDir('sub')
     const r = await sbx.commands.run('pwd; echo $GREETING', { cwd: 'sub', envs: { GREETING: 'hi there' } })
     check(r.stdout.trim().endsWith('/sub\nhi there'), 'stdout ' + JSON.stringify(r.stdout))
+    const g = await sbx.commands.run('echo $SBX_GLOBAL')
+    check(g.stdout === 'g1\n', 'sandbox envs: ' + JSON.stringify(g.stdout))
   })
 
   await step('commands.run background + wait', async () => {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandtable.json.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,11 +75,5 @@ final class ConnectFraming {
         if (e == null) throw ConnectError.invalidArgument("the request has no message envelope");
         if ((e.flags() & FLAG_COMPRESSED) != 0) throw new ConnectError("unimplemented", "compressed requests are not supported");
         return ProtoJson.parse(e.payload());
-    }
-
-    static byte[] toBytes(JsonNode node) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        Json.mapper().writeValue(b, node);
-        return b.toByteArray();
     }
 }

@@ -111,8 +111,13 @@ final class ControlPlane {
         Map<String, String> metadata = new LinkedHashMap<>();
         body.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
         boolean secure = v2 || body.path("secure").asBoolean(false);
+        Map<String, String> envVars = new LinkedHashMap<>();
+        body.path("envVars").properties().forEach(e -> envVars.put(e.getKey(), e.getValue().asText()));
+        if (envVars.keySet().stream().anyMatch(k -> k.isEmpty() || k.contains("=")))
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "envVars has an invalid variable name");
         Sandbox created = await(runtime.create(new CreateSandboxRequest(null, template.id(), null, metadata)));
         E2bSandbox s = sandboxes.register(created.id(), templateRef, secure);
+        s.processes.setGlobalEnv(envVars);
         s.autoPause = body.path("autoPause").asBoolean(false);
         sandboxes.setTimeout(s, Duration.ofSeconds(timeout));
         sendJson(ex, 201, sandbox(s));
@@ -296,17 +301,12 @@ final class ControlPlane {
     // ------------------------------------------------------------ helpers
 
     private Template template(String ref) {
-        try {
-            return runtime.inventory().templates().stream().filter(t -> t.id().equals(ref) || t.name().equals(ref))
-                    .findFirst().orElseGet(() -> {
-                        if (ref.equals(E2B_BASE_TEMPLATE)) return runtime.inventory().templates().stream()
-                                .filter(t -> t.id().equals(LocalRuntime.HOST_SHELL)).findFirst().orElseThrow();
-                        throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found; available: "
-                                + String.join(", ", runtime.inventory().templates().stream().map(Template::name).toList()));
-                    });
-        } catch (java.util.NoSuchElementException e) {
-            throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found");
-        }
+        List<Template> all = runtime.inventory().templates();
+        for (Template t : all) if (t.id().equals(ref) || t.name().equals(ref)) return t;
+        if (ref.equals(E2B_BASE_TEMPLATE))
+            for (Template t : all) if (t.id().equals(LocalRuntime.HOST_SHELL)) return t;
+        throw new SandtableException(ErrorCode.NOT_FOUND, "template '" + ref + "' not found; available: "
+                + String.join(", ", all.stream().map(Template::name).toList()));
     }
 
     private Sandbox existing(String id) {

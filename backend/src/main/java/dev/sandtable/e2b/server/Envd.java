@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -379,6 +378,4 @@ final class Envd {
         n.put("code", status);
         unaryReply(ex, status, n);
     }
-
-    static final Set<String> STREAMING = Set.of("process.Process/Start", "process.Process/Connect", "filesystem.Filesystem/WatchDir");
 }

@@ -114,6 +114,18 @@ final class EnvdFiles {
         }
         ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
         ex.getResponseHeaders().set("Content-Disposition", "inline; filename=" + host.getFileName());
+        String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
+        if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+            ex.getResponseHeaders().set("Content-Encoding", "gzip");
+            ex.getResponseHeaders().set("Vary", "Accept-Encoding");
+            try (InputStream in = Files.newInputStream(host)) {
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = new java.util.zip.GZIPOutputStream(ex.getResponseBody())) {
+                    in.transferTo(out);
+                }
+            }
+            return;
+        }
         try (InputStream in = Files.newInputStream(host)) {
             ex.sendResponseHeaders(200, Files.size(host) == 0 ? -1 : Files.size(host));
             try (OutputStream out = ex.getResponseBody()) {

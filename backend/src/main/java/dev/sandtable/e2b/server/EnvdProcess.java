@@ -26,6 +26,11 @@ final class EnvdProcess {
     static final int PIPE_CHUNK = 32 << 10;
     static final int SIGTERM = 15;
     static final int SIGKILL = 9;
+    /**
+     * How long output may still be read after the process exited. Background children that inherited its stdout or
+     * its terminal keep them open; like envd (Go's Wait closes the pipes), the end does not wait for them.
+     */
+    static final long DRAIN_AFTER_EXIT_MS = 1000;
 
     private final long pid;
     private final JsonNode config;
@@ -61,14 +66,13 @@ final class EnvdProcess {
     static EnvdProcess started(Process process, JsonNode config, String tag, boolean stdinOpen, Subscriber first) {
         EnvdProcess p = new EnvdProcess(process, config, tag, stdinOpen);
         if (first != null) p.subscribers.add(first);
-        p.openReaders.incrementAndGet(); // held while the readers start, so that no early finish ends the process
         if (p.pty != null) {
             p.readInto(process.getInputStream(), "pty", PTY_CHUNK);
         } else {
             p.readInto(process.getInputStream(), "stdout", PIPE_CHUNK);
             p.readInto(process.getErrorStream(), "stderr", PIPE_CHUNK);
         }
-        process.onExit().thenRun(p::readerDone); // the exit counts as the held reader
+        process.onExit().thenRunAsync(p::finishAfterDrain, r -> Thread.ofVirtual().name("envd-" + p.pid + "-exit").start(r));
         return p;
     }
 
@@ -188,13 +192,31 @@ final class EnvdProcess {
         ObjectNode data = ProtoJson.object();
         data.put(kind, ProtoJson.base64(buf, 0, n));
         ObjectNode ev = wrap("data", data);
-        for (Subscriber s : subscribers) s.events.add(ev);
+        synchronized (this) {
+            if (end.isDone()) return; // a background child's output after the end: dropped
+            for (Subscriber s : subscribers) s.events.add(ev);
+        }
     }
 
     private void readerDone() {
-        if (openReaders.decrementAndGet() != 0) return;
+        synchronized (this) {
+            openReaders.decrementAndGet();
+            notifyAll();
+        }
+    }
+
+    /** After the exit: the output still in the pipes is read (up to a limit), then the one end event goes out. */
+    private void finishAfterDrain() {
+        long deadline = System.nanoTime() + DRAIN_AFTER_EXIT_MS * 1_000_000;
         ObjectNode endEvent = endEvent();
         synchronized (this) {
+            try {
+                long left;
+                while (openReaders.get() > 0 && (left = deadline - System.nanoTime()) > 0)
+                    wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             endedAt = Instant.now();
             end.complete(endEvent);
             ObjectNode ev = wrap("end", endEvent);

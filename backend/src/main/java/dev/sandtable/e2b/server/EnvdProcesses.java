@@ -28,10 +28,18 @@ final class EnvdProcesses {
     private final LocalRuntime runtime;
     private final ScheduledExecutorService timers;
     private final Map<Long, EnvdProcess> byPid = new ConcurrentHashMap<>();
+    /** The sandbox's global environment (E2B's envVars at creation); each request's envs win over it. */
+    private volatile Map<String, String> globalEnv = Map.of();
 
     EnvdProcesses(LocalRuntime runtime, ScheduledExecutorService timers) {
         this.runtime = runtime;
         this.timers = timers;
+    }
+
+    void setGlobalEnv(Map<String, String> env) {
+        for (String k : env.keySet())
+            if (k.isEmpty() || k.contains("=")) throw new IllegalArgumentException("invalid environment variable name '" + k + "'");
+        globalEnv = Map.copyOf(env);
     }
 
     /**
@@ -45,7 +53,9 @@ final class EnvdProcesses {
         String cwd = view.resolve(ProtoJson.string(config, "cwd"));
         if (!Files.isDirectory(view.host(cwd))) throw ConnectError.invalidArgument("cwd '" + cwd + "' does not exist");
         List<String> inside = new ArrayList<>(List.of("env"));
-        for (Map.Entry<String, String> e : ProtoJson.stringMap(ProtoJson.field(config, "envs")).entrySet()) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(globalEnv);
+        env.putAll(ProtoJson.stringMap(ProtoJson.field(config, "envs")));
+        for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().contains("="))
                 throw ConnectError.invalidArgument("invalid environment variable name '" + e.getKey() + "'");
             inside.add(e.getKey() + "=" + e.getValue());

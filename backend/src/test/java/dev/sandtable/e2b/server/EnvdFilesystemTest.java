@@ -168,7 +168,7 @@ class EnvdFilesystemTest {
     }
 
     @Test
-    void filesUploadsMultipartAndOctetStreamAndDownloads() {
+    void filesUploadsMultipartAndOctetStreamAndDownloads() throws Exception {
         String boundary = "b0undary";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"up/one.txt\"\r\n\r\nfirst\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"up/two.txt\"\r\n\r\nsecond\r\n"
@@ -188,6 +188,12 @@ class EnvdFilesystemTest {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body().asText()).isEqualTo("second");
         assertThat(server.send(server.envdRequest(sb, "/files?path=up/raw.bin").GET().build()).body().asText()).isEqualTo("raw bytes");
+
+        var gz = server.http.send(server.envdRequest(sb, "/files?path=up/two.txt").header("Accept-Encoding", "gzip").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+                StandardCharsets.UTF_8)).isEqualTo("second");
 
         var missing = server.send(server.envdRequest(sb, "/files?path=up/none").GET().build());
         assertThat(missing.status()).isEqualTo(404);

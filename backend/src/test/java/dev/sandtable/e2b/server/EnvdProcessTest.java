@@ -55,6 +55,16 @@ class EnvdProcessTest {
     }
 
     @Test
+    void theEndDoesNotWaitForBackgroundChildrenHoldingTheOutput() {
+        try (var s = server.stream(sb, "process.Process/Start", bash("sleep 30 & echo $!"))) {
+            List<E2bTestServer.Message> all = s.rest();
+            String child = output(all, "stdout").trim();
+            assertThat(all.get(all.size() - 2).json().path("event").path("end").path("exited").asBoolean()).isTrue();
+            ProcessHandle.of(Long.parseLong(child)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void aNonZeroExitReportsTheCodeAndAnError() {
         try (var s = server.stream(sb, "process.Process/Start", bash("exit 3"))) {
             List<E2bTestServer.Message> all = s.rest();
@@ -79,6 +89,16 @@ class EnvdProcessTest {
             assertThat(all.getFirst().json().path("error").path("code").asText()).isEqualTo("invalid_argument");
             assertThat(all.getFirst().json().path("error").path("message").asText()).contains("/no/such/dir");
         }
+    }
+
+    @Test
+    void theSandboxsEnvVarsReachEveryProcessAndRequestEnvsWin() {
+        var other = server.create("{\"templateID\":\"base\",\"envVars\":{\"G\":\"global\",\"H\":\"sandbox\"}}");
+        String req = "{\"process\":{\"cmd\":\"/bin/sh\",\"args\":[\"-c\",\"echo $G $H\"],\"envs\":{\"H\":\"request\"}}}";
+        try (var s = server.stream(other, "process.Process/Start", req)) {
+            assertThat(output(s.rest(), "stdout")).isEqualTo("global request\n");
+        }
+        assertThat(server.api("POST", "/v2/sandboxes", "{\"envVars\":{\"A=B\":\"x\"}}").status()).isEqualTo(400);
     }
 
     @Test
