@@ -219,11 +219,25 @@ final class E2bTerminalSession implements TerminalSession {
         pendingInput = null;
         pendingFuture = null;
         inputInFlight = true;
+        send(data, f, System.nanoTime());
+    }
+
+    /**
+     * Sends one batch of input. While envd is unreachable (a dropped connection being reattached) the batch is retried
+     * within the reconnect budget; later keys wait behind it, so nothing is reordered or lost.
+     */
+    private void send(byte[] data, CompletableFuture<Void> f, long firstTry) {
         ObjectNode req = E2bApi.object();
         req.putObject("process").put("pid", pid);
         req.putObject("input").put("pty", Base64.getEncoder().encodeToString(data));
         envd.unary("process.Process/SendInput", req, UNARY_TIMEOUT).whenComplete((r, e) -> {
-            if (e != null) f.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
+            Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
+            if (cause instanceof SandtableException se && se.code() == ErrorCode.UNAVAILABLE && !closed && !exit.isDone()
+                    && System.nanoTime() - firstTry < tuning.reconnectBudget().toNanos()) {
+                RETRIES.schedule(() -> send(data, f, firstTry), 200, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (cause != null) f.completeExceptionally(cause);
             else f.complete(null);
             synchronized (inputLock) {
                 inputInFlight = false;

@@ -128,6 +128,20 @@ class E2bStreamsTest {
     }
 
     @Test
+    void inputIsRetriedInOrderWhileEnvdIsUnreachable() throws Exception {
+        TerminalSession t = backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)).get(10, TimeUnit.SECONDS);
+        Output out = new Output(t.output());
+        platform.inputFailures.set(3);
+        var first = t.write("one;".getBytes(StandardCharsets.UTF_8));
+        t.write("two;".getBytes(StandardCharsets.UTF_8));
+        var third = t.write("three;".getBytes(StandardCharsets.UTF_8));
+        first.get(10, TimeUnit.SECONDS);
+        third.get(10, TimeUnit.SECONDS);
+        until("all input arrived in order", () -> out.text().equals("one;two;three;"));
+        assertThat(platform.inputFailures.get()).isZero();
+    }
+
+    @Test
     void reattachToAVanishedProcessEndsTheSession() throws Exception {
         TerminalSession t = backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)).get(10, TimeUnit.SECONDS);
         FakeE2bPlatform.Proc p = platform.procs.remove(Long.parseLong(t.id()));

@@ -37,6 +37,8 @@ public final class FakeE2bPlatform implements AutoCloseable {
     private final AtomicInteger pids = new AtomicInteger(100);
     volatile int pageSize = 2;
     volatile boolean listFails;
+    /** The next this many SendInput calls answer 503, as a proxy does while the sandbox is unreachable. */
+    final AtomicInteger inputFailures = new AtomicInteger();
 
     final class Proc {
         final long pid;
@@ -253,6 +255,10 @@ public final class FakeE2bPlatform implements AutoCloseable {
 
     private void sendInput(String id, HttpExchange ex, byte[] body) throws IOException {
         if (!envdAuthorized(id, ex)) return;
+        if (inputFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ok(ex, 503, "");
+            return;
+        }
         JsonNode req = E2bApi.JSON.readTree(body);
         Proc p = proc(ex, req);
         if (p == null) return;
