@@ -65,13 +65,18 @@ public interface Backend extends AutoCloseable {
         return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "deleting templates"));
     }
 
-    /** Terminal sessions: filled by the streams issue. */
+    /** Sets how long the sandbox may live from now on (platforms with sandbox timeouts, such as E2B). */
+    default CompletableFuture<Void> setTimeout(String sandbox, java.time.Duration timeout) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "sandbox timeouts"));
+    }
+
+    /** Opens a PTY session in a running sandbox; the future completes once the program has started. */
     default CompletableFuture<TerminalSession> openTerminal(String sandbox, TerminalRequest request) {
         return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "terminals"));
     }
 
-    /** Directory watches: filled by the streams issue. */
-    default CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, Consumer<FsEvent> events) {
+    /** Watches a directory in a sandbox; the future completes once the watch is live (or fails). */
+    default CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, WatchListener listener) {
         return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "directory watches"));
     }
 

@@ -107,6 +107,8 @@ final class ActionController {
                 if (dialogs.confirm("Destroy " + s.value().name() + "?", "The sandbox and its files are deleted. Snapshots taken "
                         + "of it stay.", "Destroy")) vm.destroy(s);
             }
+            case OPEN_TERMINAL -> dev.sandtable.app.terminal.TerminalWindow.open(row.backend().backend(), row.value().key(), row.value().name());
+            case WATCH_DIRECTORY -> dev.sandtable.app.watch.WatchWindow.open(row.backend().backend(), row.value().key(), row.value().name());
             case RELEASE_PUT -> vm.release((Row<Sandbox>) row, ReleaseMode.PUT);
             case RELEASE_DEAD -> vm.release((Row<Sandbox>) row, ReleaseMode.DEAD);
             case RESTORE -> {

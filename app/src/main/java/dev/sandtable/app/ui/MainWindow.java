@@ -80,6 +80,8 @@ public final class MainWindow implements AutoCloseable {
 
     @Override
     public void close() {
+        dev.sandtable.app.terminal.TerminalWindow.closeEverything();
+        dev.sandtable.app.watch.WatchWindow.closeEverything();
         controller.stop();
         vm.close();
         worker.shutdownNow();

@@ -13,6 +13,8 @@ public enum SandtableAction {
     RESUME("Resume", "Shortcut+R", ResourceKind.SANDBOX, Operation.RESUME, "Resume the selected sandbox"),
     SNAPSHOT("Snapshot…", "Shortcut+S", ResourceKind.SANDBOX, Operation.SNAPSHOT, "Take a snapshot of the selected sandbox"),
     DESTROY("Destroy…", "Shortcut+D", ResourceKind.SANDBOX, Operation.DESTROY, "Destroy the selected sandbox"),
+    OPEN_TERMINAL("Open terminal", "Shortcut+T", ResourceKind.SANDBOX, Operation.TERMINAL, "Open a terminal tab in the selected sandbox"),
+    WATCH_DIRECTORY("Watch directory…", "Shortcut+Shift+W", ResourceKind.SANDBOX, Operation.WATCH_DIR, "Watch a directory of the selected sandbox for changes"),
     RELEASE_PUT("Release to pool", "Shortcut+Shift+P", ResourceKind.SANDBOX, Operation.POOL_RELEASE, "Put the claimed sandbox back into its pool"),
     RELEASE_DEAD("Release as dead", "Shortcut+Shift+X", ResourceKind.SANDBOX, Operation.POOL_RELEASE, "Release the claimed sandbox as broken: it is destroyed"),
     RESTORE("Restore…", "Shortcut+Shift+R", ResourceKind.SNAPSHOT, Operation.RESTORE, "Restore the selected snapshot into new sandboxes"),

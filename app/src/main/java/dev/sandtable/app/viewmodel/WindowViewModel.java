@@ -221,6 +221,8 @@ public final class WindowViewModel implements AutoCloseable {
                     : Availability.no(is + "; only paused sandboxes can be resumed");
             case SNAPSHOT -> s.state() == SandboxState.RUNNING || s.state() == SandboxState.PAUSED ? Availability.OK
                     : Availability.no(is + "; snapshots are taken of running or paused sandboxes");
+            case OPEN_TERMINAL, WATCH_DIRECTORY -> s.state() == SandboxState.RUNNING ? Availability.OK
+                    : Availability.no(is + "; only running sandboxes have a shell and files to watch");
             case DESTROY -> s.state().isFinal() || s.state() == SandboxState.STOPPING ? Availability.no(is) : Availability.OK;
             case RELEASE_PUT, RELEASE_DEAD -> claims.claimOf(rowId) != null ? Availability.OK
                     : Availability.no(s.poolName() == null ? s.name() + " was not claimed from a pool"

@@ -1,0 +1,88 @@
+package dev.sandtable.app.terminal;
+
+import dev.sandtable.e2b.E2bBackend;
+import dev.sandtable.e2b.E2bConfig;
+import dev.sandtable.e2b.FakeE2bPlatform;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Types into the terminal pane (JediTermFX over E2bBackend over a fake envd) and sees the shell's output. */
+class TerminalPaneTest {
+    private FakeE2bPlatform platform;
+    private E2bBackend backend;
+    private String sandbox;
+    private final FxRobot robot = new FxRobot();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        platform = new FakeE2bPlatform();
+        backend = new E2bBackend(new E2bConfig(platform.uri(), FakeE2bPlatform.KEY, null, E2bConfig.Routing.SANDBOX_URL,
+                platform.uri(), Duration.ofSeconds(10), null));
+        sandbox = platform.add("running");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        robot.interact(TerminalWindow::closeEverything);
+        backend.close();
+        platform.close();
+    }
+
+    private static void until(String what, BooleanSupplier c) throws Exception {
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return c.getAsBoolean();
+        });
+        assertThat(c.getAsBoolean()).as(what).isTrue();
+    }
+
+    private static String screen(TerminalTab t) {
+        return t.widget().getTerminalTextBuffer().getScreenLines();
+    }
+
+    @Test
+    void typedCommandRunsAndItsOutputShows() throws Exception {
+        TerminalTab[] tab = new TerminalTab[1];
+        robot.interact(() -> tab[0] = TerminalWindow.open(backend, sandbox, "web-1"));
+        until("the shell started", () -> tab[0].widget() != null);
+        robot.targetWindow(tab[0].getTabPane().getScene().getWindow());
+        robot.clickOn(tab[0].widget().getTerminalPanel().getCanvas());
+        robot.interact(tab[0]::focus);
+        robot.write("echo typed-42");
+        robot.type(KeyCode.ENTER);
+        until("the output line shows", () -> screen(tab[0]).matches("(?s).*\\$ typed-42\\s*\\n.*|(?s).*\\ntyped-42\\s*\\n.*"));
+        assertThat(screen(tab[0])).contains("cho typed-42"); // the echoed command line (a resize notice may land inside it)
+        assertThat(tab[0].getText()).startsWith("web-1 · ");
+
+        long pid = Long.parseLong(tab[0].session().id());
+        robot.interact(() -> {
+            var stage = (javafx.stage.Stage) tab[0].getTabPane().getScene().getWindow();
+            stage.setWidth(stage.getWidth() - 240); // smaller: Monocle cannot paint past its 1280x800 screen
+        });
+        until("the resize reached the PTY", () -> platform.sizesOf(pid).size() > 1);
+
+        robot.clickOn("#terminal-new-tab");
+        TabPane tabs = robot.lookup("#terminal-tabs").queryAs(TabPane.class);
+        until("a second terminal", () -> tabs.getTabs().size() == 2 && platform.liveProcesses() == 2);
+        Tab second = tabs.getTabs().get(1);
+        robot.interact(() -> tabs.getTabs().remove(second));
+        until("closing a tab ends its shell", () -> platform.liveProcesses() == 1);
+        assertThat(platform.sizesOf(pid)).isNotEmpty(); // the first shell survived
+        robot.interact(TerminalWindow::closeEverything);
+        until("closing the window ends the last shell", () -> platform.liveProcesses() == 0);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.sandtable.app.watch;
+
+import dev.sandtable.e2b.E2bBackend;
+import dev.sandtable.e2b.E2bConfig;
+import dev.sandtable.e2b.FakeE2bPlatform;
+import dev.sandtable.spi.FsEvent;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The watch window against E2bBackend over a fake envd: start, live rows, filter, state, auto-scroll pause. */
+class WatchPaneTest {
+    private FakeE2bPlatform platform;
+    private E2bBackend backend;
+    private String sandbox;
+    private final FxRobot robot = new FxRobot();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        platform = new FakeE2bPlatform();
+        backend = new E2bBackend(new E2bConfig(platform.uri(), FakeE2bPlatform.KEY, null, E2bConfig.Routing.SANDBOX_URL,
+                platform.uri(), Duration.ofSeconds(10), null));
+        sandbox = platform.add("running");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        robot.interact(WatchWindow::closeEverything);
+        backend.close();
+        platform.close();
+    }
+
+    private static void until(String what, BooleanSupplier c) throws Exception {
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return c.getAsBoolean();
+        });
+        assertThat(c.getAsBoolean()).as(what).isTrue();
+    }
+
+    @Test
+    void startShowsLiveEventsThatCanBeFilteredAndStopEndsTheStream() throws Exception {
+        WatchWindow[] w = new WatchWindow[1];
+        robot.interact(() -> w[0] = WatchWindow.open(backend, sandbox, "web-1"));
+        robot.targetWindow(w[0].stage());
+        TextField path = robot.lookup("#watch-path").queryAs(TextField.class);
+        robot.interact(() -> path.setText("/home/user/project"));
+        robot.clickOn("#watch-start");
+        Label status = robot.lookup("#watch-status").queryAs(Label.class);
+        until("live", () -> status.getText().startsWith("Live"));
+        until("the fake has the watcher", () -> platform.fsEvent("warmup", "\"EVENT_TYPE_UNSPECIFIED\"", null) > 0);
+        for (int i = 0; i < 60; i++) platform.fsEvent("src/f" + i + ".txt", "\"EVENT_TYPE_CREATE\"", null);
+        platform.fsEvent("README.md", "\"EVENT_TYPE_WRITE\"", null);
+        @SuppressWarnings("unchecked") TableView<FsEvent> table = robot.lookup("#watch-events").queryAs(TableView.class);
+        until("61 rows", () -> table.getItems().size() == 61);
+        assertThat(robot.lookup("#watch-counters").queryAs(Label.class).getText()).isEqualTo("61 events · 60 create · 1 write");
+
+        robot.interact(() -> robot.lookup("#watch-filter").queryAs(TextField.class).setText("readme"));
+        assertThat(table.getItems()).extracting(FsEvent::path).containsExactly("README.md");
+        robot.interact(() -> robot.lookup("#watch-filter").queryAs(TextField.class).setText(""));
+
+        robot.moveTo(table).scroll(10, javafx.geometry.VerticalDirection.UP);
+        until("following paused", () -> !w[0].viewModel().followTailProperty().get());
+
+        robot.clickOn("#watch-stop");
+        until("stopped", () -> status.getText().equals("Stopped") || status.getText().equals("Ended"));
+        until("the server saw the stream go", () -> platform.fsEvent("late", "\"EVENT_TYPE_CREATE\"", null) == 0);
+        assertThat(table.getItems()).hasSize(61);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.sandtable.e2b.client;
+
+import java.time.Duration;
+
+/**
+ * @param timeout          sent as {@code Connect-Timeout-Ms} and enforced here too; null for no deadline
+ * @param keepaliveSeconds sent as {@code Keepalive-Ping-Interval}; 0 sends no header
+ * @param silenceLimit     a stream with no frame at all for this long is presumed dropped; null to wait forever
+ */
+public record StreamOptions(Duration timeout, int keepaliveSeconds, Duration silenceLimit) {
+    /** No deadline; keepalives every {@code seconds}, and a stream silent for three intervals (plus 5 s) is dropped. */
+    public static StreamOptions keepalive(int seconds) {
+        return new StreamOptions(null, seconds, Duration.ofSeconds(3L * seconds + 5));
+    }
+
+    public StreamOptions withTimeout(Duration d) {
+        return new StreamOptions(d, keepaliveSeconds, silenceLimit);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sandtable.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** The life of a directory watch's stream. */
+public sealed interface WatchState {
+    Instant at();
+
+    record Connecting(Instant at) implements WatchState {
+    }
+
+    /** The watch is live; {@code startLatency} is the time from the request to the backend's start message. */
+    record Started(Instant at, Duration startLatency) implements WatchState {
+    }
+
+    /** The backend said it is still there (sent while no event happens). */
+    record Keepalive(Instant at) implements WatchState {
+    }
+
+    /** The stream is over: {@code error} is null when it was stopped from this side or ended cleanly. */
+    record Ended(Instant at, SandtableException error) implements WatchState {
+    }
+}
