@@ -12,13 +12,13 @@ import dev.sandtable.spi.Claim;
 import dev.sandtable.spi.ConnectionState;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.DirectoryWatch;
-import dev.sandtable.spi.FsEvent;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.Subscription;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.WatchListener;
 import dev.sandtable.spi.WatchRequest;
 
 import java.util.concurrent.CompletableFuture;
@@ -188,8 +188,13 @@ public final class ConnectingBackend implements Backend {
     }
 
     @Override
-    public CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, Consumer<FsEvent> events) {
-        return via(b -> b.watchDir(sandbox, request, events));
+    public CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, WatchListener listener) {
+        return via(b -> b.watchDir(sandbox, request, listener));
+    }
+
+    @Override
+    public CompletableFuture<Void> setTimeout(String sandbox, java.time.Duration timeout) {
+        return via(b -> b.setTimeout(sandbox, timeout));
     }
 
     @Override
