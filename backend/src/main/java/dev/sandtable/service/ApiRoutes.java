@@ -7,6 +7,8 @@ import dev.sandtable.e2b.server.E2bServer;
 import dev.sandtable.json.Json;
 import dev.sandtable.model.Inventory;
 import dev.sandtable.spi.Backend;
+import dev.sandtable.spi.Operation;
+import dev.sandtable.spi.Capabilities;
 import dev.sandtable.spi.BackendEvent;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.ErrorCode;
@@ -135,7 +137,10 @@ final class ApiRoutes implements HttpHandler {
 
     private Api.Info info() {
         ServiceInfo s = service.info();
-        return new Api.Info(backend.info(), backend.capabilities(), s.pid(), s.url(), s.version(), s.startedAt());
+        // With the E2B server mounted, clients reach terminals and directory watches through its envd routes.
+        Capabilities caps = e2b == null ? backend.capabilities()
+                : backend.capabilities().with(Operation.TERMINAL).with(Operation.WATCH_DIR);
+        return new Api.Info(backend.info(), caps, s.pid(), s.url(), s.version(), s.startedAt());
     }
 
     /** The backend has no list call: a short-lived watch gives its current inventory (its first Synced). */

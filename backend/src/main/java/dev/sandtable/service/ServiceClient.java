@@ -18,9 +18,19 @@ import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.Subscription;
+import dev.sandtable.spi.DirectoryWatch;
+import dev.sandtable.spi.Operation;
+import dev.sandtable.spi.TerminalRequest;
+import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.WatchListener;
+import dev.sandtable.spi.WatchRequest;
+import dev.sandtable.e2b.E2bBackend;
+import dev.sandtable.e2b.E2bConfig;
+import dev.sandtable.e2b.server.E2bServer;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -70,6 +80,8 @@ public final class ServiceClient implements Backend {
     private volatile ServiceInfo endpoint;
     private final Api.Info remote;
     private volatile boolean closed;
+    private E2bBackend streams;
+    private ServiceInfo streamsFor;
 
     private ServiceClient(Supplier<ServiceInfo> locator, Timeouts timeouts) {
         this.locator = locator;
@@ -135,6 +147,31 @@ public final class ServiceClient implements Backend {
     @Override
     public Capabilities capabilities() {
         return remote.capabilities();
+    }
+
+    /** Terminals and watches go through the service's E2B-compatible envd routes: one streaming path for local and remote. */
+    @Override
+    public CompletableFuture<TerminalSession> openTerminal(String sandbox, TerminalRequest request) {
+        if (!capabilities().supports(Operation.TERMINAL)) return Backend.super.openTerminal(sandbox, request);
+        return streams().openTerminal(sandbox, request);
+    }
+
+    @Override
+    public CompletableFuture<DirectoryWatch> watchDir(String sandbox, WatchRequest request, WatchListener listener) {
+        if (!capabilities().supports(Operation.WATCH_DIR)) return Backend.super.watchDir(sandbox, request, listener);
+        return streams().watchDir(sandbox, request, listener);
+    }
+
+    /** An E2B client for the service's current address, made again when a restarted service moved. */
+    private synchronized E2bBackend streams() {
+        ServiceInfo ep = endpoint;
+        if (streams == null || !ep.equals(streamsFor)) {
+            if (streams != null) streams.close();
+            URI url = URI.create(ep.url());
+            streams = new E2bBackend(new E2bConfig(url, ep.apiKey(), E2bServer.DOMAIN, E2bConfig.Routing.SANDBOX_URL, url, null, null));
+            streamsFor = ep;
+        }
+        return streams;
     }
 
     @Override
@@ -234,6 +271,9 @@ public final class ServiceClient implements Backend {
     public void close() {
         closed = true;
         watches.forEach(ServiceWatch::close);
+        synchronized (this) {
+            if (streams != null) streams.close();
+        }
         http.shutdownNow();
     }
 

@@ -22,6 +22,13 @@ public record Capabilities(Map<Operation, String> unsupported) {
         return Optional.ofNullable(unsupported.get(op));
     }
 
+    public Capabilities with(Operation op) {
+        Map<Operation, String> copy = new EnumMap<>(Operation.class);
+        copy.putAll(unsupported);
+        copy.remove(op);
+        return new Capabilities(copy);
+    }
+
     public Capabilities without(Operation op, String reason) {
         Map<Operation, String> copy = new EnumMap<>(Operation.class);
         copy.putAll(unsupported);

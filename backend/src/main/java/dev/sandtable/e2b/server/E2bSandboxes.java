@@ -39,9 +39,10 @@ final class E2bSandboxes {
 
     /** The local sandbox an E2B id (or a local id or name) refers to. */
     Optional<Sandbox> find(String ref) {
-        for (Sandbox s : runtime.inventory().sandboxes())
+        var sandboxes = runtime.inventory().sandboxes();
+        for (Sandbox s : sandboxes)
             if (E2bSandbox.e2bId(s.id()).equals(ref) || s.id().equals(ref)) return Optional.of(s);
-        return Optional.empty();
+        return sandboxes.stream().filter(s -> s.name().equals(ref)).findFirst();
     }
 
     E2bSandbox of(Sandbox s) {

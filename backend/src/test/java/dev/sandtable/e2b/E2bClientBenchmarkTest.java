@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
  * The client's stream latencies against Sandtable's own E2B server on loopback:
  * PTY echo (SendInput of one key until the PTY echoes it on the Start stream), terminal open, WatchDir start and
  * event latency (file written on the host until its event arrives). Prints microsecond percentiles.
- * Run: ./mvnw -B verify -Pbench -pl backend -Dtest=E2bClientBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * Run: ./mvnw -B verify -Pbench -pl backend -Dtest=E2bClientBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false
  */
 @Tag("benchmark")
-class E2bClientBenchmark {
+class E2bClientBenchmarkTest {
     private static final int WARMUP = 50;
     private static final int ROUNDS = 500;
 

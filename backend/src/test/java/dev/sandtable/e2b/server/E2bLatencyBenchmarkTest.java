@@ -17,10 +17,10 @@ import static dev.sandtable.e2b.server.E2bTestServer.b64;
 /**
  * Latencies of the E2B server on the default local runtime (bubblewrap when it works here), printed, not asserted:
  * Process/Start to its start event and to its end, WatchDir write-to-event, PTY input-to-echo.
- * Run: {@code ./mvnw -B verify -Pbench -pl backend -Dtest=E2bLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * Run: {@code ./mvnw -B verify -Pbench -pl backend -Dtest=E2bLatencyBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
-class E2bLatencyBenchmark {
+class E2bLatencyBenchmarkTest {
     static final int ROUNDS = 100;
 
     @TempDir
