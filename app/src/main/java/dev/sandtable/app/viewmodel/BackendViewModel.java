@@ -71,8 +71,8 @@ public final class BackendViewModel {
     }
 
     void setConnection(ConnectionState newState, String why) {
+        message.set(why); // first: listeners of the state read the reason
         state.set(newState);
-        message.set(why);
     }
 
     /** "Connected", "Reconnecting: socket closed", ... */

@@ -287,6 +287,15 @@ public final class WindowViewModel implements AutoCloseable {
         BackendViewModel b = remotes.add(spec);
         selectedBackend.set(b);
         notifier.info("Added " + b.displayName(), "Connecting to " + spec.apiUrl());
+        b.stateProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends ConnectionState> o, ConnectionState was, ConnectionState now) {
+                if (now == ConnectionState.CONNECTING || now == ConnectionState.RECONNECTING) return;
+                o.removeListener(this);
+                if (now == ConnectionState.DISCONNECTED)
+                    notifier.error("Could not connect to " + b.displayName(), b.messageProperty().get());
+            }
+        });
         return b;
     }
 
