@@ -157,6 +157,13 @@ class RemoteBackendsTest {
     }
 
     @Test
+    void thePaletteFindsAddAndRemoveBackend() {
+        WindowViewModel vm = open(RemoteBackendStore.inMemory());
+        assertThat(vm.search("add backend", 3).getFirst().action()).isEqualTo(SandtableAction.ADD_BACKEND);
+        assertThat(vm.search("remove backend", 3).getFirst().action()).isEqualTo(SandtableAction.REMOVE_BACKEND);
+    }
+
+    @Test
     void dialogDefaultsComeFromTheE2bEnvironment() {
         RemoteBackendSpec d = RemoteBackendSpec.defaults(Map.of("E2B_API_URL", "http://127.0.0.1:4000", "E2B_API_KEY", "e2b_x",
                 "E2B_DOMAIN", "localhost", "E2B_SANDBOX_URL", "http://127.0.0.1:4000"));
