@@ -1,5 +1,7 @@
 package dev.sandtable.app;
 
+import dev.sandtable.app.remote.RemoteBackendStore;
+import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.spi.Backend;
 
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.function.Supplier;
  */
 public final class AppContext {
     private static volatile Supplier<List<Backend>> backends = BackendFactory::fromSystemProperties;
+    private static volatile Supplier<RemoteBackendStore> remoteStore = AppContext::savedRemotes;
 
     private AppContext() {
     }
@@ -19,14 +22,29 @@ public final class AppContext {
         return backends.get();
     }
 
-    /** Makes the next window use these backends (tests: a SyntheticBackend, or a LocalRuntime on a @TempDir). */
+    /** Where the window keeps the backends the user added (a 0600 file under the data folder). */
+    public static RemoteBackendStore remoteStore() {
+        return remoteStore.get();
+    }
+
+    private static RemoteBackendStore savedRemotes() {
+        return RemoteBackendStore.file(RuntimePaths.fromEnvironment().data().resolve("remote-backends.json"));
+    }
+
+    /**
+     * Makes the next window use these backends (tests: a SyntheticBackend, or a LocalRuntime on a @TempDir); added
+     * backends are then kept in memory only, so tests never read or write the user's saved list.
+     */
     public static void use(List<Backend> list) {
         List<Backend> copy = List.copyOf(list);
         backends = () -> copy;
+        RemoteBackendStore memory = RemoteBackendStore.inMemory();
+        remoteStore = () -> memory;
     }
 
     /** Back to the production choice. */
     public static void reset() {
         backends = BackendFactory::fromSystemProperties;
+        remoteStore = AppContext::savedRemotes;
     }
 }

@@ -82,7 +82,7 @@ public final class TerminalTab extends Tab {
     }
 
     /** Keys are handled on the panel's canvas (JediTermFX 1.0.0's preferred focusable node is its container). */
-    void focus() {
+    public void focus() {
         if (widget != null) widget.getTerminalPanel().getCanvas().requestFocus();
     }
 

@@ -1,6 +1,7 @@
 package dev.sandtable.app.ui;
 
 import atlantafx.base.theme.Styles;
+import dev.sandtable.app.remote.RemoteBackendSpec;
 import dev.sandtable.app.viewmodel.Availability;
 import dev.sandtable.app.viewmodel.Notifier;
 import dev.sandtable.app.viewmodel.Row;
@@ -13,6 +14,7 @@ import dev.sandtable.model.Snapshot;
 import dev.sandtable.model.Template;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
+import dev.sandtable.spi.SandtableException;
 import javafx.scene.control.Button;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tooltip;
@@ -93,6 +95,12 @@ final class ActionController {
         }
         Row<?> row = a.target() == null ? null : vm.selected(a.target());
         switch (a) {
+            case ADD_BACKEND -> addBackend();
+            case REMOVE_BACKEND -> {
+                var b = vm.selectedBackendProperty().get();
+                if (dialogs.confirm("Remove " + b.displayName() + "?", "Its sandboxes keep running on " + b.info().endpoint()
+                        + "; the window stops showing them and forgets the backend's key.", "Remove")) vm.removeBackend(b);
+            }
             case CREATE_SANDBOX -> createSandbox(null);
             case CREATE_FROM_TEMPLATE -> createSandbox(new Dialogs.Source(row));
             case PAUSE -> vm.pause((Row<Sandbox>) row);
@@ -147,6 +155,16 @@ final class ActionController {
                     vm.deleteTemplate(t);
             }
         }
+    }
+
+    private void addBackend() {
+        dialogs.addBackend(RemoteBackendSpec.defaults(System.getenv()), vm.remotes()::problem).ifPresent(spec -> {
+            try {
+                vm.addBackend(spec);
+            } catch (SandtableException e) {
+                notifier.error("Could not add " + spec.name(), e.getMessage());
+            }
+        });
     }
 
     private void createSandbox(Dialogs.Source preselected) {

@@ -1,7 +1,9 @@
 package dev.sandtable.app.ui;
 
 import atlantafx.base.theme.Styles;
+import dev.sandtable.app.remote.RemoteBackendSpec;
 import dev.sandtable.app.viewmodel.Row;
+import dev.sandtable.e2b.E2bConfig;
 import dev.sandtable.model.Names;
 import dev.sandtable.model.Pool;
 import dev.sandtable.model.Snapshot;
@@ -166,6 +168,54 @@ final class Dialogs {
     }
 
     /** The window's stylesheet (a dialog is a scene of its own), for the form's spacing and hints. */
+    /** "Add backend": an E2B-compatible platform; {@code problem} says what stops a spec from being added. */
+    Optional<RemoteBackendSpec> addBackend(RemoteBackendSpec defaults, java.util.function.Function<RemoteBackendSpec, String> problem) {
+        TextField name = field("backend-name", defaults.name(), "e.g. second-serve");
+        TextField api = field("backend-api-url", defaults.apiUrl(), "E2B_API_URL, e.g. http://127.0.0.1:3000");
+        javafx.scene.control.PasswordField key = new javafx.scene.control.PasswordField();
+        key.setId("backend-api-key");
+        key.setText(defaults.apiKey());
+        key.setPromptText("E2B_API_KEY");
+        TextField domain = field("backend-domain", defaults.domain(), "E2B_DOMAIN (host routing), e.g. e2b.app");
+        ComboBox<E2bConfig.Routing> routing = new ComboBox<>(FXCollections.observableArrayList(E2bConfig.Routing.values()));
+        routing.setId("backend-routing");
+        routing.setMaxWidth(Double.MAX_VALUE);
+        routing.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(E2bConfig.Routing r) {
+                return r == null ? "" : switch (r) {
+                    case HOST -> "Host: 49983-<id>.<domain>";
+                    case PATH -> "Path (CubeProxy): <proxy>/sandbox/<id>/49983";
+                    case SANDBOX_URL -> "One sandbox URL (E2B_SANDBOX_URL)";
+                };
+            }
+
+            @Override
+            public E2bConfig.Routing fromString(String s) {
+                return null;
+            }
+        });
+        routing.setValue(defaults.routing());
+        TextField routingUrl = field("backend-routing-url", defaults.routingUrl(), "proxy or sandbox URL");
+        routingUrl.disableProperty().bind(routing.valueProperty().isEqualTo(E2bConfig.Routing.HOST));
+        Label error = errorLabel();
+        Supplier<RemoteBackendSpec> spec = () -> new RemoteBackendSpec(name.getText(), api.getText(), key.getText(), domain.getText(),
+                routing.getValue(), routingUrl.getText());
+        return this.<RemoteBackendSpec>form("Add backend", "Add", List.of(row("Name", name), row("API URL", api), row("API key", key),
+                        row("Domain", domain), row("Routing", routing), row("Routing URL", routingUrl),
+                        row("", hint("E2B, self-hosted E2B, CubeSandbox or another `sandtable serve`"))), error,
+                () -> problem.apply(spec.get()), name, spec, name.textProperty(), api.textProperty(), key.textProperty(),
+                domain.textProperty(), routing.valueProperty(), routingUrl.textProperty());
+    }
+
+    private static TextField field(String id, String text, String prompt) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        f.setPromptText(prompt);
+        f.setPrefColumnCount(28);
+        return f;
+    }
+
     private static void style(Dialog<?> d) {
         d.getDialogPane().getStyleClass().add("sandtable-dialog");
         d.getDialogPane().getStylesheets().add(Dialogs.class.getResource("sandtable.css").toExternalForm());

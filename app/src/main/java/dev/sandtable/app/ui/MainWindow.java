@@ -28,7 +28,8 @@ public final class MainWindow implements AutoCloseable {
         StartupTrace.mark("theme set");
         DeferredNotifier notifier = new DeferredNotifier();
         Executor ui = javafx.application.Platform::runLater;
-        vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC());
+        vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC(),
+                dev.sandtable.app.AppContext.remoteStore(), dev.sandtable.app.viewmodel.RemoteBackends::e2b);
         vm.inventory().setReorderInterval(java.time.Duration.ofSeconds(1));
         controller = new MainWindowController(vm, stage);
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("MainWindow.fxml"));
@@ -94,6 +95,7 @@ public final class MainWindow implements AutoCloseable {
         @Override
         public void error(String title, String message) {
             if (target != null) target.error(title, message);
+            else javafx.application.Platform.runLater(() -> error(title, message)); // e.g. a saved backend that failed at start
         }
 
         @Override

@@ -179,11 +179,19 @@ public final class MainWindowController {
             r.run();
             refreshTasks();
         });
-        for (BackendViewModel b : vm.inventory().backends()) b.stateProperty().addListener((o, x, y) -> {
+        java.util.function.Consumer<BackendViewModel> follow = b -> {
+            b.stateProperty().addListener((o, x, y) -> {
+                r.run();
+                refreshStatus();
+            });
+            b.messageProperty().addListener((o, x, y) -> refreshStatus());
+        };
+        vm.inventory().backends().forEach(follow);
+        vm.inventory().backends().addListener((ListChangeListener<BackendViewModel>) c -> {
+            while (c.next()) c.getAddedSubList().forEach(follow);
             r.run();
             refreshStatus();
         });
-        for (BackendViewModel b : vm.inventory().backends()) b.messageProperty().addListener((o, x, y) -> refreshStatus());
     }
 
     private <S> CheckComboBox<S> stateFilter(FilterModel<?, S> filter, S[] values) {
@@ -284,7 +292,8 @@ public final class MainWindowController {
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(Shortcuts.parse("Shortcut+Q"));
         quit.setOnAction(e -> stage.close());
-        app.getItems().addAll(paletteItem, new SeparatorMenuItem(), quit);
+        app.getItems().addAll(paletteItem, new SeparatorMenuItem(), actions.menuItem(SandtableAction.ADD_BACKEND),
+                actions.menuItem(SandtableAction.REMOVE_BACKEND), new SeparatorMenuItem(), quit);
 
         Menu sandbox = new Menu("Sandbox");
         for (SandtableAction a : List.of(SandtableAction.CREATE_SANDBOX, SandtableAction.PAUSE, SandtableAction.RESUME,

@@ -34,8 +34,13 @@ final class Sidebar {
         brand.getStyleClass().add("brand");
         Label tagline = new Label("sandboxes · pools · snapshots");
         tagline.getStyleClass().add("brand-tagline");
-        root.getChildren().addAll(new VBox(0, brand, tagline), section("BACKENDS"));
-        for (BackendViewModel b : vm.inventory().backends()) root.getChildren().add(backend(b));
+        VBox backends = new VBox(2);
+        backends.setId("sidebar-backends");
+        root.getChildren().addAll(new VBox(0, brand, tagline), section("BACKENDS"), backends);
+        Runnable listBackends = () -> backends.getChildren().setAll(vm.inventory().backends().stream().map(this::backend).toList());
+        vm.inventory().backends().addListener((javafx.collections.ListChangeListener<BackendViewModel>) c -> listBackends.run());
+        vm.selectedBackendProperty().addListener((o, a, b) -> listBackends.run());
+        listBackends.run();
         root.getChildren().add(section("RESOURCES"));
         addNav(ResourceKind.SANDBOX, "Sandboxes", "Shortcut+1", vm.inventory().sandboxes());
         addNav(ResourceKind.POOL, "Pools", "Shortcut+2", vm.inventory().pools());
@@ -84,6 +89,9 @@ final class Sidebar {
         b.messageProperty().addListener((o, x, y) -> render.run());
         render.run();
         row.setOnMouseClicked(e -> vm.selectedBackendProperty().set(b));
+        row.setId("backend-item-" + b.displayName().replaceAll("[^A-Za-z0-9_-]", "_"));
+        row.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"),
+                vm.inventory().backends().size() > 1 && vm.selectedBackendProperty().get() == b);
         return row;
     }
 

@@ -30,6 +30,18 @@ final class Tables {
     ResourceTable<Sandbox> sandboxes() {
         var t = new ResourceTable<>(vm.inventory().sandboxes(), vm.selectedSandboxProperty(), "sandbox-table");
         t.graphic("Name", 170, Tables::nameLabel, (l, s) -> l.setText(s.name()), Comparator.comparing(Sandbox::name)).setMinWidth(110);
+        // rows of several backends would be ambiguous: the column shows while more than one backend is in the window
+        var backendCol = t.column("Backend", 110, () -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(Sandbox item, boolean empty) {
+                super.updateItem(item, empty);
+                var row = getTableRow() == null ? null : getTableRow().getItem();
+                setText(empty || item == null || row == null ? null : row.backend().displayName());
+            }
+        }, null);
+        backendCol.setMinWidth(70);
+        backendCol.setId("sandbox-backend-column");
+        backendCol.visibleProperty().bind(javafx.beans.binding.Bindings.size(vm.inventory().backends()).greaterThan(1));
         var stateCol = t.graphic("State", 120, Badges::newBadge, (b, s) -> {
             Badges.sandboxState(b, s.state());
             if (s.stateReason() == null) b.setTooltip(null);

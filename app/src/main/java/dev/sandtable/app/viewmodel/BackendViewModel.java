@@ -15,10 +15,26 @@ public final class BackendViewModel {
     private final String id;
     private final ReadOnlyObjectWrapper<ConnectionState> state = new ReadOnlyObjectWrapper<>(ConnectionState.CONNECTING);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper();
+    private final String name;
+    private final boolean removable;
 
     public BackendViewModel(Backend backend) {
+        this(backend, null, false);
+    }
+
+    /**
+     * @param name      what the user called it (null: the backend's own display name)
+     * @param removable true for backends the user added, which "Remove backend" may take out of the window
+     */
+    public BackendViewModel(Backend backend, String name, boolean removable) {
         this.backend = backend;
         this.id = backend.info().id();
+        this.name = name == null || name.isBlank() ? null : name;
+        this.removable = removable;
+    }
+
+    public boolean removable() {
+        return removable;
     }
 
     public Backend backend() {
@@ -30,7 +46,7 @@ public final class BackendViewModel {
     }
 
     public String displayName() {
-        return backend.info().displayName();
+        return name != null ? name : backend.info().displayName();
     }
 
     /** Asked each time: a backend still connecting learns its name and capabilities when it connects. */
@@ -55,8 +71,8 @@ public final class BackendViewModel {
     }
 
     void setConnection(ConnectionState newState, String why) {
+        message.set(why); // first: listeners of the state read the reason
         state.set(newState);
-        message.set(why);
     }
 
     /** "Connected", "Reconnecting: socket closed", ... */

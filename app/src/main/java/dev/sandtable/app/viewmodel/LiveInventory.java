@@ -49,10 +49,48 @@ public final class LiveInventory implements AutoCloseable {
 
     /** Subscribes to a backend's live view; its events show up at the next {@link #drain}. */
     public BackendViewModel connect(Backend backend) {
-        BackendViewModel vm = new BackendViewModel(backend);
+        return connect(new BackendViewModel(backend));
+    }
+
+    /** Subscribes to a backend the caller described (a user-given name, removable). */
+    public BackendViewModel connect(BackendViewModel vm) {
+        Backend backend = vm.backend();
         backends.add(vm);
         subscriptions.put(vm, backend.watch(e -> queue.add(new Envelope(vm, e))));
         return vm;
+    }
+
+    /**
+     * Takes a backend out of the window: stops its live view, drops its queued events and removes its rows at once
+     * (its timeline entries stay). The caller closes the backend itself.
+     */
+    public void disconnect(BackendViewModel b) {
+        Subscription sub = subscriptions.remove(b);
+        if (sub != null) sub.close();
+        queue.removeIf(e -> e.backend() == b);
+        sandboxes.beginBatch();
+        pools.beginBatch();
+        snapshots.beginBatch();
+        templates.beginBatch();
+        try {
+            sandboxes.replaceAll(b, List.of());
+            pools.replaceAll(b, List.of());
+            snapshots.replaceAll(b, List.of());
+            templates.replaceAll(b, List.of());
+        } finally {
+            sandboxes.endBatch();
+            pools.endBatch();
+            snapshots.endBatch();
+            templates.endBatch();
+        }
+        backends.remove(b);
+        version.set(version.get() + 1);
+    }
+
+    /** The backend with this id, or null. */
+    public BackendViewModel backend(String id) {
+        for (BackendViewModel b : backends) if (b.id().equals(id)) return b;
+        return null;
     }
 
     public ObservableList<BackendViewModel> backends() {

@@ -25,7 +25,11 @@ public enum SandtableAction {
     RESIZE_POOL("Resize pool…", "Shortcut+Shift+E", ResourceKind.POOL, Operation.POOL_RESIZE, "Change the selected pool's min idle and max size"),
     DELETE_POOL("Delete pool…", "Shortcut+Shift+Delete", ResourceKind.POOL, Operation.POOL_DELETE, "Delete the selected pool and its members"),
     CREATE_FROM_TEMPLATE("New sandbox from template…", "Shortcut+Shift+O", ResourceKind.TEMPLATE, Operation.CREATE, "Create a sandbox from the selected template"),
-    DELETE_TEMPLATE("Delete template…", "Shortcut+Shift+Back_Space", ResourceKind.TEMPLATE, Operation.TEMPLATE_DELETE, "Delete the selected template");
+    DELETE_TEMPLATE("Delete template…", "Shortcut+Shift+Back_Space", ResourceKind.TEMPLATE, Operation.TEMPLATE_DELETE, "Delete the selected template"),
+    /** Acts on the window, not on a backend: no operation. */
+    ADD_BACKEND("Add backend…", "Shortcut+Shift+B", null, null, "Add an E2B-compatible backend (E2B, CubeSandbox, another sandtable serve)"),
+    /** Acts on the backend selected in the sidebar. */
+    REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar");
 
     private final String label;
     private final String shortcut;
@@ -59,6 +63,7 @@ public enum SandtableAction {
         return target;
     }
 
+    /** The backend operation it needs; null for the window's own actions (adding and removing backends). */
     public Operation operation() {
         return operation;
     }

@@ -9,6 +9,8 @@ import dev.sandtable.model.Snapshot;
 import dev.sandtable.model.SnapshotState;
 import dev.sandtable.model.Template;
 import dev.sandtable.model.TemplateKind;
+import dev.sandtable.app.remote.RemoteBackendSpec;
+import dev.sandtable.app.remote.RemoteBackendStore;
 import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.Claim;
 import dev.sandtable.spi.ConnectionState;
@@ -34,6 +36,8 @@ import java.util.concurrent.Executor;
 public final class WindowViewModel implements AutoCloseable {
     private final LiveInventory inventory = new LiveInventory();
     private final ClaimBook claims = new ClaimBook();
+    private final RemoteBackends remotes;
+    private final Notifier notifier;
     private final OperationRunner runner;
     private final Clock clock;
     private final ObjectProperty<Instant> now;
@@ -53,10 +57,23 @@ public final class WindowViewModel implements AutoCloseable {
      * @param worker starts backend operations (never the UI thread)
      */
     public WindowViewModel(List<? extends Backend> backends, Notifier notifier, Executor ui, Executor worker, Clock clock) {
+        this(backends, notifier, ui, worker, clock, RemoteBackendStore.inMemory(), RemoteBackends::e2b);
+    }
+
+    /**
+     * @param store          the backends the user added before (connected now) and where added ones are saved
+     * @param remoteFactory  builds the backend of an added spec (E2bBackend in production)
+     */
+    public WindowViewModel(List<? extends Backend> backends, Notifier notifier, Executor ui, Executor worker, Clock clock,
+                           RemoteBackendStore store, java.util.function.Function<RemoteBackendSpec, Backend> remoteFactory) {
         this.clock = clock;
+        this.notifier = notifier;
+        this.remotes = new RemoteBackends(inventory, store, remoteFactory, worker);
         this.now = new SimpleObjectProperty<>(clock.instant());
         this.runner = new OperationRunner(inventory, notifier, ui, worker);
         for (Backend b : backends) inventory.connect(b);
+        List<String> problems = remotes.restoreSaved();
+        if (!problems.isEmpty()) notifier.error("Some saved backends could not be added", String.join("\n", problems));
         if (!inventory.backends().isEmpty()) selectedBackend.set(inventory.backends().getFirst());
         sandboxFilter = new FilterModel<>(inventory.sandboxes(), Sandbox::state, WindowViewModel::searchText);
         poolFilter = new FilterModel<>(inventory.pools(), p -> null, p -> p.name() + " " + str(p.templateId()));
@@ -194,6 +211,12 @@ public final class WindowViewModel implements AutoCloseable {
 
     /** Whether {@code action} may run on {@code row} (ignored for actions without a target). */
     public Availability availability(SandtableAction action, Row<?> row) {
+        if (action == SandtableAction.ADD_BACKEND) return Availability.OK;
+        if (action == SandtableAction.REMOVE_BACKEND) {
+            BackendViewModel b = selectedBackend.get();
+            if (b == null) return Availability.no("Select a backend in the sidebar first");
+            return b.removable() ? Availability.OK : Availability.no(b.displayName() + " is built in; only added backends can be removed");
+        }
         BackendViewModel b = action.target() == null ? targetBackend() : row == null ? null : row.backend();
         if (b == null) return Availability.no("No backend is connected");
         var whyNot = b.capabilities().whyNot(action.operation());
@@ -251,6 +274,36 @@ public final class WindowViewModel implements AutoCloseable {
         if (a == SandtableAction.DELETE_TEMPLATE && t.templateKind() != TemplateKind.SNAPSHOT)
             return Availability.no("Template " + t.name() + " is built in; only templates made from snapshots can be deleted");
         return Availability.OK;
+    }
+
+    // ---- backends ----
+
+    public RemoteBackends remotes() {
+        return remotes;
+    }
+
+    /** Adds an E2B-compatible backend and selects it; throws SandtableException (nothing changed) when it cannot. */
+    public BackendViewModel addBackend(RemoteBackendSpec spec) {
+        BackendViewModel b = remotes.add(spec);
+        selectedBackend.set(b);
+        notifier.info("Added " + b.displayName(), "Connecting to " + spec.apiUrl());
+        b.stateProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends ConnectionState> o, ConnectionState was, ConnectionState now) {
+                if (now == ConnectionState.CONNECTING || now == ConnectionState.RECONNECTING) return;
+                o.removeListener(this);
+                if (now == ConnectionState.DISCONNECTED)
+                    notifier.error("Could not connect to " + b.displayName(), b.messageProperty().get());
+            }
+        });
+        return b;
+    }
+
+    /** Removes an added backend: its rows leave the tables at once. */
+    public void removeBackend(BackendViewModel b) {
+        remotes.remove(b);
+        if (selectedBackend.get() == b) selectedBackend.set(inventory.backends().isEmpty() ? null : inventory.backends().getFirst());
+        notifier.info("Removed " + b.displayName(), "It is no longer shown and will not come back next start");
     }
 
     // ---- operations ----

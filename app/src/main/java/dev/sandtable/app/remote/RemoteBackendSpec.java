@@ -1,0 +1,89 @@
+package dev.sandtable.app.remote;
+
+import dev.sandtable.e2b.E2bConfig;
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.SandtableException;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An E2B-compatible backend the user added to the window: what the "Add backend" dialog collects and what is
+ * persisted so it comes back next start.
+ *
+ * @param name       shown in the sidebar and the Backend column; unique among the window's backends
+ * @param apiUrl     the control plane (E2B_API_URL)
+ * @param apiKey     X-API-Key (E2B_API_KEY)
+ * @param domain     sandbox domain for host routing (E2B_DOMAIN); may be blank
+ * @param routing    how each sandbox's envd is reached
+ * @param routingUrl PATH: the proxy's base URL; SANDBOX_URL: the one envd URL (E2B_SANDBOX_URL); HOST: unused
+ */
+public record RemoteBackendSpec(String name, String apiUrl, String apiKey, String domain, E2bConfig.Routing routing, String routingUrl) {
+    public RemoteBackendSpec {
+        name = trim(name);
+        apiUrl = trim(apiUrl);
+        apiKey = trim(apiKey);
+        domain = trim(domain);
+        routing = routing == null ? E2bConfig.Routing.HOST : routing;
+        routingUrl = trim(routingUrl);
+    }
+
+    /** The dialog's defaults: E2B_API_URL, E2B_API_KEY, E2B_DOMAIN, E2B_SANDBOX_URL (or SANDTABLE_E2B_PROXY_URL). */
+    public static RemoteBackendSpec defaults(Map<String, String> env) {
+        String sandboxUrl = env.getOrDefault("E2B_SANDBOX_URL", "");
+        String proxyUrl = env.getOrDefault("SANDTABLE_E2B_PROXY_URL", "");
+        E2bConfig.Routing routing = !proxyUrl.isBlank() ? E2bConfig.Routing.PATH
+                : !sandboxUrl.isBlank() ? E2bConfig.Routing.SANDBOX_URL : E2bConfig.Routing.HOST;
+        String domain = env.getOrDefault("E2B_DOMAIN", "");
+        String api = env.getOrDefault("E2B_API_URL", "");
+        if (api.isBlank()) api = "https://api." + (domain.isBlank() ? "e2b.app" : domain.trim());
+        return new RemoteBackendSpec("", api, env.getOrDefault("E2B_API_KEY", ""), domain, routing,
+                routing == E2bConfig.Routing.PATH ? proxyUrl : sandboxUrl);
+    }
+
+    /** What is wrong with this spec, in words for the dialog; null when it can be used. */
+    public String problem() {
+        if (name.isEmpty()) return "Give the backend a name";
+        if (name.length() > 40) return "The name is too long (at most 40 characters)";
+        String url = urlProblem("API URL", apiUrl);
+        if (url != null) return url;
+        if (apiKey.isEmpty()) return "The API key is missing";
+        if (routing != E2bConfig.Routing.HOST) {
+            String what = routing == E2bConfig.Routing.PATH ? "proxy URL" : "sandbox URL";
+            if (routingUrl.isEmpty()) return "The " + what + " is missing (or choose host routing)";
+            return urlProblem(what, routingUrl);
+        }
+        return null;
+    }
+
+    private static String urlProblem(String what, String text) {
+        if (text.isEmpty()) return "The " + what + " is missing";
+        try {
+            URI u = new URI(text);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null)
+                return "The " + what + " must look like https://api.example.com or http://127.0.0.1:3000";
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "The " + what + " is not a valid URL: " + e.getReason();
+        }
+    }
+
+    /** The client configuration; fails with INVALID_ARGUMENT and the dialog's message when the spec is unusable. */
+    public E2bConfig toConfig() {
+        String p = problem();
+        if (p != null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, p);
+        return new E2bConfig(URI.create(apiUrl), apiKey, domain.isEmpty() ? null : domain, routing,
+                routing == E2bConfig.Routing.HOST ? null : URI.create(routingUrl), null, null);
+    }
+
+    /** The same backend under another key (the store keeps keys apart from the rest). */
+    public RemoteBackendSpec withApiKey(String key) {
+        return new RemoteBackendSpec(name, apiUrl, key, domain, routing, routingUrl);
+    }
+
+    private static String trim(String s) {
+        return s == null ? "" : s.trim();
+    }
+}
