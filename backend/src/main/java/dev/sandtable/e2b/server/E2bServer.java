@@ -30,6 +30,7 @@ public final class E2bServer implements AutoCloseable {
     private final E2bSandboxes sandboxes;
     private final ControlPlane controlPlane;
     private final Subscription removals;
+    private final java.util.concurrent.atomic.AtomicInteger activeEnvdCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param apiKeyCheck whether a given X-API-Key value (possibly null) is the service's key */
     public E2bServer(LocalRuntime runtime, Predicate<String> apiKeyCheck) {
@@ -87,7 +88,17 @@ public final class E2bServer implements AutoCloseable {
             Envd.plainError(ex, 502, e.getMessage());
             return;
         }
-        new Envd(sandboxes.of(sb), view).handle(ex, method, route.path());
+        activeEnvdCalls.incrementAndGet();
+        try {
+            new Envd(sandboxes.of(sb), view).handle(ex, method, route.path());
+        } finally {
+            activeEnvdCalls.decrementAndGet();
+        }
+    }
+
+    /** How many envd requests are being served right now (streams included): a leak shows as a count that stays up. */
+    public int activeEnvdCalls() {
+        return activeEnvdCalls.get();
     }
 
     /** Kills the processes envd started and stops the timers (the runtime stops the sandboxes themselves). */

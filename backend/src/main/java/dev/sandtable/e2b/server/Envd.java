@@ -27,6 +27,13 @@ final class Envd {
     /** envd's port: the only sandbox port this server serves. */
     static final int PORT = 49983;
     static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(90);
+    /** The Connect RPCs served; any other path under the two services is answered HTTP 404 (Connect: unimplemented). */
+    static final java.util.Set<String> RPCS = java.util.Set.of("process.Process/List", "process.Process/Start",
+            "process.Process/Connect", "process.Process/StreamInput", "process.Process/SendInput", "process.Process/Update",
+            "process.Process/SendSignal", "process.Process/CloseStdin", "filesystem.Filesystem/Stat",
+            "filesystem.Filesystem/ListDir", "filesystem.Filesystem/MakeDir", "filesystem.Filesystem/Move",
+            "filesystem.Filesystem/Remove", "filesystem.Filesystem/WatchDir", "filesystem.Filesystem/CreateWatcher",
+            "filesystem.Filesystem/GetWatcherEvents", "filesystem.Filesystem/RemoveWatcher");
     private static final Map<String, Integer> SIGNALS = Map.of("SIGNAL_UNSPECIFIED", 0, "SIGNAL_SIGTERM", 15, "SIGNAL_SIGKILL", 9);
 
     private final E2bSandbox sandbox;
@@ -52,23 +59,34 @@ final class Envd {
             plainError(ex, 404, "no such envd endpoint: " + method + " " + path);
             return;
         }
+        String rpcName = path.substring(1);
+        if (!RPCS.contains(rpcName)) {
+            // connect-go's mux answers unknown procedures 404, which Connect clients read as unimplemented
+            unaryError(ex, 404, new ConnectError("unimplemented", rpcName + " is not a method of envd"));
+            return;
+        }
         if (!method.equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
             plainError(ex, 405, "Connect RPCs are called with POST");
             return;
         }
-        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        boolean streaming = contentType.startsWith("application/connect+");
-        String rpcName = path.substring(1);
+        String contentType = codec(ex.getRequestHeaders().getFirst("Content-Type"));
+        boolean streaming = contentType.equals("application/connect+json");
+        if (!streaming && !contentType.equals("application/json")) {
+            // the Connect protocol: an unsupported codec is HTTP 415, naming the accepted types
+            ex.getResponseHeaders().set("Accept-Post", "application/json, application/connect+json");
+            unaryError(ex, 415, new ConnectError("unimplemented",
+                    "only the Connect JSON codec is supported (application/json, application/connect+json), not '" + contentType + "'"));
+            return;
+        }
         try {
-            if (!contentType.startsWith("application/json") && !contentType.startsWith("application/connect+json"))
-                throw new ConnectError("unimplemented", "only the Connect JSON codec is supported, not " + contentType);
             checkAccess(ex);
             if (streaming) {
                 stream(ex, rpcName);
             } else {
                 JsonNode req;
                 try (InputStream in = ex.getRequestBody()) {
-                    req = ProtoJson.parse(in.readAllBytes());
+                    req = ProtoJson.parse(ConnectFraming.readUnary(in));
                 }
                 unaryReply(ex, 200, unary(rpcName, req));
             }
@@ -76,6 +94,13 @@ final class Envd {
             if (streaming) new ConnectStream(ex).end(e);
             else unaryError(ex, e);
         }
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters such as charset. */
+    static String codec(String contentType) {
+        if (contentType == null) return "";
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void checkAccess(HttpExchange ex) {
@@ -365,10 +390,14 @@ final class Envd {
     }
 
     static void unaryError(HttpExchange ex, ConnectError e) throws IOException {
+        unaryError(ex, e.httpStatus(), e);
+    }
+
+    private static void unaryError(HttpExchange ex, int status, ConnectError e) throws IOException {
         ObjectNode n = ProtoJson.object();
         n.put("code", e.code());
         if (e.getMessage() != null) n.put("message", e.getMessage());
-        unaryReply(ex, e.httpStatus(), n);
+        unaryReply(ex, status, n);
     }
 
     /** envd's plain-HTTP error body: {@code {"message", "code": <int>}}. */

@@ -60,7 +60,14 @@ final class EnvdProcesses {
                 throw ConnectError.invalidArgument("invalid environment variable name '" + e.getKey() + "'");
             inside.add(e.getKey() + "=" + e.getValue());
         }
-        inside.addAll(List.of("/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd, cmd));
+        JsonNode ptyNode = ProtoJson.field(request, "pty");
+        String launch = "cd \"$0\" && exec \"$@\"";
+        if (!ptyNode.isMissingNode()) {
+            // pty4j sets the window size only after the fork, so a quick command could still see 0x0: set it first
+            int[] size = ptySize(ptyNode);
+            launch = "cd \"$0\" && { stty rows " + size[1] + " cols " + size[0] + " 2>/dev/null; exec \"$@\"; }";
+        }
+        inside.addAll(List.of("/bin/sh", "-c", launch, cwd, cmd));
         for (JsonNode a : ProtoJson.field(config, "args")) inside.add(a.asText());
         ExecSpec spec;
         try {
@@ -68,7 +75,6 @@ final class EnvdProcesses {
         } catch (RuntimeException e) {
             throw new ConnectError("failed_precondition", e.getMessage());
         }
-        JsonNode ptyNode = ProtoJson.field(request, "pty");
         String tag = ProtoJson.has(request, "tag", null) ? ProtoJson.string(request, "tag") : null;
         // absent stdin means true (envd's backwards compatibility); a PTY always takes input
         boolean stdin = !ProtoJson.has(request, "stdin", null) || ProtoJson.bool(request, "stdin", null);
@@ -95,17 +101,23 @@ final class EnvdProcesses {
         return pb.start();
     }
 
-    private static Process startPty(ExecSpec spec, JsonNode pty) throws IOException {
+    /** {cols, rows} of a PTY request, 80x24 where not given. */
+    private static int[] ptySize(JsonNode pty) {
         JsonNode size = ProtoJson.field(pty, "size");
         int cols = (int) ProtoJson.number(size, "cols", null);
         int rows = (int) ProtoJson.number(size, "rows", null);
+        return new int[]{cols > 0 ? cols : 80, rows > 0 ? rows : 24};
+    }
+
+    private static Process startPty(ExecSpec spec, JsonNode pty) throws IOException {
+        int[] size = ptySize(pty);
         Map<String, String> env = new HashMap<>(spec.environment());
         env.putIfAbsent("TERM", "xterm-256color");
         return new PtyProcessBuilder(spec.argv().toArray(String[]::new))
                 .setEnvironment(env)
                 .setDirectory(spec.directory().toString())
-                .setInitialColumns(cols > 0 ? cols : 80)
-                .setInitialRows(rows > 0 ? rows : 24)
+                .setInitialColumns(size[0])
+                .setInitialRows(size[1])
                 .setConsole(false)
                 .start();
     }

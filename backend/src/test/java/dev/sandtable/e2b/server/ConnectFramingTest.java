@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,9 +53,14 @@ class ConnectFramingTest {
     void truncatedAndOversizedEnvelopesAreRefused() {
         byte[] e = ConnectFraming.envelope(0, "{\"path\":\"/x\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ConnectFraming.read(new ByteArrayInputStream(java.util.Arrays.copyOf(e, e.length - 2))))
-                .isInstanceOf(EOFException.class);
+                .isInstanceOfSatisfying(ConnectError.class, c -> assertThat(c.code()).isEqualTo("invalid_argument"));
         assertThatThrownBy(() -> ConnectFraming.read(new ByteArrayInputStream(new byte[]{0, 1, 2})))
-                .isInstanceOf(EOFException.class);
+                .isInstanceOfSatisfying(ConnectError.class, c -> assertThat(c.code()).isEqualTo("invalid_argument"));
+        assertThatThrownBy(() -> ConnectFraming.read(new ByteArrayInputStream(new byte[]{(byte) 0x80, 0, 0, 0, 0})))
+                .isInstanceOfSatisfying(ConnectError.class, c -> assertThat(c.getMessage()).contains("0x80"));
+        byte[] justOver = {0, 0, 0x40, 0, 1}; // 4 MiB + 1
+        assertThatThrownBy(() -> ConnectFraming.read(new ByteArrayInputStream(justOver)))
+                .isInstanceOfSatisfying(ConnectError.class, c -> assertThat(c.code()).isEqualTo("resource_exhausted"));
         assertThatThrownBy(() -> ConnectFraming.read(new ByteArrayInputStream(new byte[]{0, 0x7f, 0, 0, 0})))
                 .isInstanceOfSatisfying(ConnectError.class, c -> assertThat(c.code()).isEqualTo("resource_exhausted"));
     }

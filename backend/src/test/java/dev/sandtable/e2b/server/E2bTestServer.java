@@ -33,15 +33,29 @@ final class E2bTestServer implements AutoCloseable {
     final LocalService service;
     final LocalRuntime runtime;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    /** Where requests go: the service itself, or a proxy in front of it ({@link #via}); null for the service. */
+    private final String base;
 
     E2bTestServer(Path dir, LocalRuntimeOptions options) {
         RuntimePaths paths = RuntimePaths.under(dir);
         service = LocalService.start(paths, LocalService.Options.defaults(), () -> new LocalRuntime(paths, options));
         runtime = (LocalRuntime) service.backend();
+        base = null;
+    }
+
+    private E2bTestServer(E2bTestServer owner, String base) {
+        this.service = owner.service;
+        this.runtime = owner.runtime;
+        this.base = base;
+    }
+
+    /** The same service reached through {@code baseUrl} (a reverse proxy); closing the view leaves the service running. */
+    E2bTestServer via(String baseUrl) {
+        return new E2bTestServer(this, baseUrl);
     }
 
     String url() {
-        return service.info().url();
+        return base != null ? base : service.info().url();
     }
 
     String apiKey() {
@@ -50,7 +64,7 @@ final class E2bTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        service.stop();
+        if (base == null) service.stop();
     }
 
     // ------------------------------------------------------------ control plane

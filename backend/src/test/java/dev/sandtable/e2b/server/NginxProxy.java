@@ -1,0 +1,169 @@
+package dev.sandtable.e2b.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real nginx in front of the service, the way CubeProxy puts one in front of envd: HTTP/1.1 to the upstream,
+ * response buffering and gzip off for the three envd server streams only (envd-protocol.md §6.4). Started from a
+ * generated config in a temporary folder, listening on a free loopback port, stopped by {@link #close()}.
+ */
+final class NginxProxy implements AutoCloseable {
+    /** The envd server-streaming endpoints, as in CubeProxy's fix. */
+    static final String STREAMING_LOCATION = "^/(?:process\\.Process/(?:Start|Connect)|filesystem\\.Filesystem/WatchDir)$";
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+
+    private NginxProxy(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** The nginx binary, if installed (on PATH or in /usr/sbin, where Debian puts it). */
+    static Optional<Path> binary() {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
+        return Stream.of(path.split(":")).filter(p -> !p.isEmpty()).map(p -> Path.of(p, "nginx"))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    static String missingMessage() {
+        return "nginx is not installed (Debian: apt-get install nginx); skipping the measurements through nginx";
+    }
+
+    /** Starts nginx in {@code dir} proxying to {@code upstream} (http://127.0.0.1:port), streams unbuffered. */
+    static NginxProxy start(Path dir, String upstream) throws IOException {
+        return start(dir, upstream, true);
+    }
+
+    /** @param unbufferedStreams false keeps nginx's default buffering on the streams too (the configuration before the fix) */
+    static NginxProxy start(Path dir, String upstream, boolean unbufferedStreams) throws IOException {
+        Path nginx = binary().orElseThrow(() -> new IllegalStateException(missingMessage()));
+        URI up = URI.create(upstream);
+        int port = freePort();
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("nginx.conf"), config(dir, up.getHost() + ":" + up.getPort(), port, unbufferedStreams));
+        Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+                "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+        NginxProxy proxy = new NginxProxy(p, dir, port);
+        try {
+            proxy.awaitListening();
+        } catch (RuntimeException | IOException e) {
+            proxy.close();
+            throw e;
+        }
+        return proxy;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    static String config(Path dir, String upstream, int port, boolean unbufferedStreams) {
+        String common = """
+                            proxy_pass http://sandtable;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_set_header Host $http_host;
+                """;
+        // as root, nginx would run its worker as nobody, who cannot use the temporary folder
+        String user = System.getProperty("user.name").equals("root") ? "user root;\n" : "";
+        return user + """
+                worker_processes 1;
+                error_log %1$s/logs/error.log warn;
+                pid %1$s/nginx.pid;
+                events { worker_connections 256; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/client_body;
+                    proxy_temp_path %1$s/proxy;
+                    fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi;
+                    scgi_temp_path %1$s/scgi;
+                    client_max_body_size 64m;
+                    upstream sandtable {
+                        server %2$s;
+                        keepalive 16;
+                    }
+                    server {
+                        listen 127.0.0.1:%3$d;
+                        location ~ %4$s {
+                %5$s
+                            proxy_buffering %6$s;
+                            proxy_request_buffering %6$s;
+                            gzip off;
+                            proxy_read_timeout 7206s;
+                            proxy_send_timeout 7206s;
+                        }
+                        location / {
+                %5$s
+                        }
+                    }
+                }
+                """.formatted(dir, upstream, port, STREAMING_LOCATION, common, unbufferedStreams ? "off" : "on");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitListening() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            if (!process.isAlive()) throw new IllegalStateException("nginx exited with " + process.exitValue() + ": " + logs());
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("nginx did not listen within 15 s: " + logs());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : List.of("logs/stdout.log", "logs/error.log")) {
+            try {
+                Path f = dir.resolve(name);
+                if (Files.exists(f)) sb.append(name).append(": ").append(Files.readString(f)).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Stops nginx and its worker (TERM to the master, which takes the worker down; KILL after a grace). */
+    @Override
+    public void close() {
+        List<ProcessHandle> workers = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.forEach(ProcessHandle::destroyForcibly);
+    }
+}
