@@ -30,4 +30,17 @@ class StyleLayersTest {
         assertThat(StyleLayers.flatten(0, List.of())).isEmpty();
         assertThat(StyleLayers.flatten(3, List.of())).containsExactly(new StyleLayers.Run(3, List.of()));
     }
+
+    @Test
+    void emptyAndOutOfTextRangesCoverNothing() {
+        assertThat(StyleLayers.flatten(4, List.of(new StyledRange(1, 1, "empty"), new StyledRange(2, 9, "long"),
+                new StyledRange(6, 8, "beyond")))).containsExactly(
+                new StyleLayers.Run(2, List.of()), new StyleLayers.Run(2, List.of("long")));
+    }
+
+    @Test
+    void sameStyleFromTwoLayersIsListedOnce() {
+        assertThat(StyleLayers.flatten(3, List.of(new StyledRange(0, 3, "m"), new StyledRange(1, 2, "m"))))
+                .containsExactly(new StyleLayers.Run(3, List.of("m")));
+    }
 }
