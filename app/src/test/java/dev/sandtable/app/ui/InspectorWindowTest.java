@@ -32,6 +32,14 @@ class InspectorWindowTest {
         return WindowDriver.fx(() -> w.robot.lookup("#" + id).tryQuery().map(n -> ((CodeArea) n).getText()).orElse(""));
     }
 
+    /** Presses a button the way a click does (the robot's mouse is not needed for what is tested here). */
+    private void fire(String id) {
+        WindowDriver.fx(() -> {
+            w.robot.lookup("#" + id).queryAs(javafx.scene.control.ButtonBase.class).fire();
+            return null;
+        });
+    }
+
     private String counter() {
         return WindowDriver.fx(() -> w.robot.lookup("#inspector-search-count").queryAs(Label.class).getText());
     }
@@ -66,7 +74,10 @@ class InspectorWindowTest {
         assertThat(WindowDriver.fx(() -> logArea.getStyleAtPosition(errorAt + 1))).contains("log-error");
 
         // Ctrl+F from inside the inspector focuses the search field; Enter and Shift+Enter move between matches
-        w.robot.clickOn(logArea);
+        WindowDriver.fx(() -> {
+            logArea.requestFocus();
+            return null;
+        });
         w.until("the logs have focus", logArea::isFocused);
         w.shortcut(KeyCode.F);
         TextField search = WindowDriver.fx(() -> w.robot.lookup("#inspector-search").queryAs(TextField.class));
@@ -82,6 +93,17 @@ class InspectorWindowTest {
         w.robot.press(KeyCode.SHIFT).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.SHIFT);
         w.until("and wraps around", () -> counter().equals("3 of 3"));
         assertThat(WindowDriver.fx(logArea::getSelectedText)).isEqualToIgnoringCase("info");
+
+        // Refresh fetches again; Follow keeps fetching (the synthetic log ends with the current state)
+        backend.pause(s.id()).get(5, TimeUnit.SECONDS);
+        assertThat(text("inspector-logs")).doesNotContain("state Paused");
+        fire("inspector-refresh");
+        w.until("Refresh shows the new state", () -> text("inspector-logs").contains("state Paused"));
+        fire("inspector-follow");
+        assertThat(WindowDriver.fx(() -> w.robot.lookup("#inspector-follow").queryAs(javafx.scene.control.ToggleButton.class).isSelected())).isTrue();
+        backend.resume(s.id()).get(5, TimeUnit.SECONDS);
+        w.until("Follow picks up the new state", () -> text("inspector-logs").contains("state Running"));
+        fire("inspector-follow");
 
         // another sandbox: its own JSON and logs
         w.clickRow("sandbox", "other");
