@@ -193,6 +193,11 @@ public final class ConnectingBackend implements Backend {
     }
 
     @Override
+    public CompletableFuture<String> logs(String sandbox, int maxBytes) {
+        return via(b -> b.logs(sandbox, maxBytes));
+    }
+
+    @Override
     public CompletableFuture<Void> setTimeout(String sandbox, java.time.Duration timeout) {
         return via(b -> b.setTimeout(sandbox, timeout));
     }

@@ -108,7 +108,8 @@ public final class E2bBackend implements Backend {
                 .without(Operation.POOL_CREATE, pools).without(Operation.POOL_RESIZE, pools).without(Operation.POOL_DELETE, pools)
                 .without(Operation.POOL_CLAIM, pools).without(Operation.POOL_RELEASE, pools)
                 .without(Operation.TEMPLATE_CREATE, "E2B templates are built with the E2B CLI, not from snapshots")
-                .without(Operation.TEMPLATE_DELETE, "delete E2B templates with the E2B CLI");
+                .without(Operation.TEMPLATE_DELETE, "delete E2B templates with the E2B CLI")
+                .without(Operation.LOGS, "sandbox logs from E2B-compatible platforms are not supported by Sandtable yet");
     }
 
     // ---- live view

@@ -254,6 +254,14 @@ public final class LocalRuntime implements Backend {
         });
     }
 
+    /** The end of the sandbox's init.log: everything its init wrote (bubblewrap's errors too). */
+    @Override
+    public CompletableFuture<String> logs(String sandbox, int maxBytes) {
+        if (maxBytes < 0) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT,
+                "maxBytes must not be negative"));
+        return submit(() -> LogTail.read(sandbox(sandbox).dir.resolve("init.log"), maxBytes));
+    }
+
     /** What a terminal needs to run {@code command} inside a running sandbox. */
     public ExecSpec execSpec(String sandbox, List<String> command) {
         LocalSandbox sb = sandbox(sandbox);

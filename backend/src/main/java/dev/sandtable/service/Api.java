@@ -46,4 +46,12 @@ public final class Api {
 
     public record ReleaseBody(ReleaseMode mode) {
     }
+
+    /** Response of {@code GET sandboxes/{sandbox}/logs}: the end of the sandbox's log. */
+    public record LogsBody(String text) {
+    }
+
+    /** The default and the largest {@code maxBytes} of the logs route. */
+    public static final int LOGS_DEFAULT_BYTES = 256 * 1024;
+    public static final int LOGS_MAX_BYTES = 4 * 1024 * 1024;
 }

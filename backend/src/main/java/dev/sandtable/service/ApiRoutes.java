@@ -50,6 +50,7 @@ final class ApiRoutes implements HttpHandler {
         route("POST", "sandboxes/{}/pause", 200, (p, ex) -> backend.pause(p.getFirst()));
         route("POST", "sandboxes/{}/resume", 200, (p, ex) -> backend.resume(p.getFirst()));
         route("DELETE", "sandboxes/{}", 204, (p, ex) -> backend.destroy(p.getFirst()));
+        route("GET", "sandboxes/{}/logs", 200, (p, ex) -> backend.logs(p.getFirst(), maxBytes(ex)).thenApply(Api.LogsBody::new));
         route("POST", "sandboxes/{}/snapshots", 201, (p, ex) -> backend.snapshot(p.getFirst(), optionalName(ex)));
         route("POST", "snapshots/{}/restore", 201, (p, ex) -> backend.restore(p.getFirst(), optionalName(ex)));
         route("DELETE", "snapshots/{}", 204, (p, ex) -> backend.deleteSnapshot(p.getFirst()));
@@ -183,6 +184,25 @@ final class ApiRoutes implements HttpHandler {
     private static String optionalName(HttpExchange ex) throws IOException {
         Api.NameBody b = optionalBody(ex, Api.NameBody.class);
         return b == null || b.name() == null || b.name().isBlank() ? null : b.name();
+    }
+
+    /** {@code ?maxBytes=N}, 1 to {@link Api#LOGS_MAX_BYTES}; absent means {@link Api#LOGS_DEFAULT_BYTES}. */
+    private static int maxBytes(HttpExchange ex) {
+        String query = ex.getRequestURI().getRawQuery();
+        if (query == null) return Api.LOGS_DEFAULT_BYTES;
+        for (String pair : query.split("&")) {
+            if (!pair.startsWith("maxBytes=")) continue;
+            String v = pair.substring("maxBytes=".length());
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 1 && n <= Api.LOGS_MAX_BYTES) return n;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "maxBytes must be a number from 1 to "
+                    + Api.LOGS_MAX_BYTES + ", not '" + URLDecoder.decode(v, StandardCharsets.UTF_8) + "'");
+        }
+        return Api.LOGS_DEFAULT_BYTES;
     }
 
     private static String required(String field, String value) {

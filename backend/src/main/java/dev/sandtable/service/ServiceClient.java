@@ -207,6 +207,13 @@ public final class ServiceClient implements Backend {
     }
 
     @Override
+    public CompletableFuture<String> logs(String sandbox, int maxBytes) {
+        int n = Math.clamp(maxBytes, 1, Api.LOGS_MAX_BYTES);
+        return operation("GET", () -> "/sandboxes/" + seg(sandbox) + "/logs?maxBytes=" + n, null, Api.LogsBody.class)
+                .thenApply(Api.LogsBody::text);
+    }
+
+    @Override
     public CompletableFuture<Sandbox> resume(String sandbox) {
         return operation("POST", () -> "/sandboxes/" + seg(sandbox) + "/resume", null, Sandbox.class);
     }

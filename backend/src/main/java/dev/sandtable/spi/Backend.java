@@ -80,6 +80,14 @@ public interface Backend extends AutoCloseable {
         return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "directory watches"));
     }
 
+    /**
+     * The end of a sandbox's log as text: at most {@code maxBytes} bytes, cut at a line start when cut at all.
+     * What the log holds is the backend's choice (the local runtime: its init's output).
+     */
+    default CompletableFuture<String> logs(String sandbox, int maxBytes) {
+        return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "sandbox logs"));
+    }
+
     @Override
     void close();
 }

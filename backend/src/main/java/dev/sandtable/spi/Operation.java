@@ -17,7 +17,8 @@ public enum Operation {
     TEMPLATE_CREATE("Make template from snapshot"),
     TEMPLATE_DELETE("Delete template"),
     TERMINAL("Open terminal"),
-    WATCH_DIR("Watch directory");
+    WATCH_DIR("Watch directory"),
+    LOGS("Show logs");
 
     private final String label;
 

@@ -148,6 +148,20 @@ public final class SyntheticBackend implements Backend {
         return call(() -> transition(ref, SandboxState.RUNNING, SandboxState.PAUSED, "paused"));
     }
 
+    /** A few generated lines in the shape of a real log: its history, one warning and one error line to highlight. */
+    @Override
+    public CompletableFuture<String> logs(String ref, int maxBytes) {
+        return call(() -> {
+            Sandbox s = sandbox(ref);
+            String text = s.createdAt() + " INFO  synthetic init started for " + s.name() + " (" + s.id() + ")\n"
+                    + s.createdAt() + " INFO  template " + s.templateId() + "\n"
+                    + s.stateChangedAt() + " WARN  synthetic sandboxes run nothing\n"
+                    + s.stateChangedAt() + " ERROR this line is an example error\n"
+                    + s.stateChangedAt() + " INFO  state " + s.state().label() + "\n";
+            return text.length() <= maxBytes ? text : text.substring(text.length() - Math.max(0, maxBytes));
+        });
+    }
+
     @Override
     public CompletableFuture<Sandbox> resume(String ref) {
         return call(() -> transition(ref, SandboxState.PAUSED, SandboxState.RUNNING, "resumed"));

@@ -44,7 +44,11 @@ final class DetailsPane {
     private final VBox content;
     private final VBox empty;
     private Row<?> shown;
-    private final ChangeListener<Object> valueListener = (o, a, b) -> render();
+    private final dev.sandtable.app.inspector.InspectorPane inspector = new dev.sandtable.app.inspector.InspectorPane();
+    private final ChangeListener<Object> valueListener = (o, a, b) -> {
+        render();
+        inspectShown();
+    };
 
     DetailsPane(WindowViewModel vm, ActionController actions, Tables tables) {
         this.vm = vm;
@@ -83,7 +87,19 @@ final class DetailsPane {
         propScroll.setFitToWidth(true);
         propScroll.getStyleClass().add("details-scroll");
         propScroll.setPrefViewportHeight(260);
-        content = new VBox(10, kind, title, badges, new VBox(), propScroll, lifecycle, timeline);
+        Label inspect = new Label("Inspector");
+        inspect.getStyleClass().add("section-title");
+        VBox.setVgrow(inspector.view(), Priority.ALWAYS);
+        // the timeline and the inspector share what is left below the properties; the user moves the divider
+        VBox lifecycleBox = new VBox(6, lifecycle, timeline);
+        VBox inspectBox = new VBox(6, inspect, inspector.view());
+        javafx.scene.control.SplitPane lower = new javafx.scene.control.SplitPane(lifecycleBox, inspectBox);
+        lower.setId("details-lower");
+        lower.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        lower.setDividerPositions(0.35);
+        lower.getStyleClass().add("details-lower");
+        VBox.setVgrow(lower, Priority.ALWAYS);
+        content = new VBox(10, kind, title, badges, new VBox(), propScroll, lower);
         content.getStyleClass().add("details-content");
         VBox.setVgrow(content, Priority.ALWAYS);
         Label et = new Label("Nothing selected");
@@ -121,6 +137,7 @@ final class DetailsPane {
         if (row == null) {
             root.getChildren().setAll(empty);
             timeline.setItems(FXCollections.emptyObservableList());
+            inspectShown();
             return;
         }
         row.valueProperty().addListener(valueListener);
@@ -131,6 +148,11 @@ final class DetailsPane {
         timeline.setItems(events);
         if (!events.isEmpty()) timeline.scrollTo(events.size() - 1);
         render();
+        inspectShown();
+    }
+
+    private void inspectShown() {
+        inspector.show(shown == null ? null : shown.value(), shown == null ? null : shown.backend().backend());
     }
 
     private void render() {
