@@ -146,7 +146,7 @@ class E2bStreamsTest {
         TerminalSession t = backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)).get(10, TimeUnit.SECONDS);
         FakeE2bPlatform.Proc p = platform.procs.remove(Long.parseLong(t.id()));
         p.drop();
-        assertThat(t.exit().get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+        assertThat(t.exit().get(30, TimeUnit.SECONDS)).isEqualTo(-1);
     }
 
     @Test
