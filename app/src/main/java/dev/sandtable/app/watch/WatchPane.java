@@ -96,6 +96,10 @@ public final class WatchPane {
             if (vm.followTailProperty().get() && !vm.visible().isEmpty()) table.scrollTo(vm.visible().size() - 1);
         });
         table.skinProperty().addListener((o, a, b) -> wireScrollBar());
+        // A wheel turned up pauses following at once, even before the scroll bar has moved.
+        table.addEventFilter(javafx.scene.input.ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() > 0) vm.followTailProperty().set(false);
+        });
 
         root.getChildren().addAll(controls, info, filters, table);
         root.setPadding(new Insets(10));
