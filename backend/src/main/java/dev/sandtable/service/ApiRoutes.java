@@ -212,12 +212,7 @@ final class ApiRoutes implements HttpHandler {
     }
 
     static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = Json.mapper().writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        dev.sandtable.json.JsonResponses.send(ex, status, body);
     }
 
     private static void sendError(HttpExchange ex, int status, ErrorCode code, String message) {

@@ -366,12 +366,7 @@ final class ControlPlane {
     }
 
     static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.mapper().writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        dev.sandtable.json.JsonResponses.send(ex, status, body);
     }
 
     /** E2B's Error: {@code {"code": <int>, "message"}}; the SDK looks at the numeric code (404, 409). */
