@@ -1,8 +1,8 @@
 package dev.sandtable.app.terminal;
 
 import dev.sandtable.e2b.E2bBackend;
-import dev.sandtable.e2b.E2bConfig;
 import dev.sandtable.e2b.FakeE2bPlatform;
+import dev.sandtable.app.testing.FakeE2bFixture;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
@@ -11,16 +11,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Types into the terminal pane (JediTermFX over E2bBackend over a fake envd) and sees the shell's output. */
 class TerminalPaneTest {
+    private FakeE2bFixture fake;
     private FakeE2bPlatform platform;
     private E2bBackend backend;
     private String sandbox;
@@ -29,25 +27,20 @@ class TerminalPaneTest {
     @BeforeEach
     void setUp() throws Exception {
         FxToolkit.registerPrimaryStage();
-        platform = new FakeE2bPlatform();
-        backend = new E2bBackend(new E2bConfig(platform.uri(), FakeE2bPlatform.KEY, null, E2bConfig.Routing.SANDBOX_URL,
-                platform.uri(), Duration.ofSeconds(10), null));
-        sandbox = platform.add("running");
+        fake = new FakeE2bFixture();
+        platform = fake.platform;
+        backend = fake.backend;
+        sandbox = fake.sandbox;
     }
 
     @AfterEach
     void tearDown() throws Exception {
         robot.interact(TerminalWindow::closeEverything);
-        backend.close();
-        platform.close();
+        fake.close();
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return c.getAsBoolean();
-        });
-        assertThat(c.getAsBoolean()).as(what).isTrue();
+        FakeE2bFixture.until(what, c);
     }
 
     private static String screen(TerminalTab t) {

@@ -1,8 +1,8 @@
 package dev.sandtable.app.watch;
 
 import dev.sandtable.e2b.E2bBackend;
-import dev.sandtable.e2b.E2bConfig;
 import dev.sandtable.e2b.FakeE2bPlatform;
+import dev.sandtable.app.testing.FakeE2bFixture;
 import dev.sandtable.spi.FsEvent;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -12,16 +12,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The watch window against E2bBackend over a fake envd: start, live rows, filter, state, auto-scroll pause. */
 class WatchPaneTest {
+    private FakeE2bFixture fake;
     private FakeE2bPlatform platform;
     private E2bBackend backend;
     private String sandbox;
@@ -30,25 +28,20 @@ class WatchPaneTest {
     @BeforeEach
     void setUp() throws Exception {
         FxToolkit.registerPrimaryStage();
-        platform = new FakeE2bPlatform();
-        backend = new E2bBackend(new E2bConfig(platform.uri(), FakeE2bPlatform.KEY, null, E2bConfig.Routing.SANDBOX_URL,
-                platform.uri(), Duration.ofSeconds(10), null));
-        sandbox = platform.add("running");
+        fake = new FakeE2bFixture();
+        platform = fake.platform;
+        backend = fake.backend;
+        sandbox = fake.sandbox;
     }
 
     @AfterEach
     void tearDown() throws Exception {
         robot.interact(WatchWindow::closeEverything);
-        backend.close();
-        platform.close();
+        fake.close();
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return c.getAsBoolean();
-        });
-        assertThat(c.getAsBoolean()).as(what).isTrue();
+        FakeE2bFixture.until(what, c);
     }
 
     @Test
