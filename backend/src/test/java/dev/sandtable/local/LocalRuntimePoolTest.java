@@ -123,6 +123,8 @@ class LocalRuntimePoolTest {
             Pool resized = await(rt.resizePool("tight", 0, 2));
             assertThat(resized.maxSize()).isEqualTo(2);
             waitUntil("no idle member above the new maximum", () -> pool(rt, "tight").size() <= 2);
+            // the evicted member is destroyed in the background: let it finish before the delete is checked
+            waitUntil("the evicted member is gone", () -> members(rt, "tight").size() <= 2);
             assertThat(failure(rt.createPool(new PoolSpec("tight", null, 0, 1))).code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
             assertThat(failure(rt.createPool(new PoolSpec("other", "nope", 0, 1))).getMessage()).contains("available templates");
 
