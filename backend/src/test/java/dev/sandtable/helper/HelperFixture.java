@@ -29,10 +29,19 @@ public final class HelperFixture implements AutoCloseable {
     }
 
     public static HelperFixture start(Path dir) throws IOException, InterruptedException {
+        return start(dir, true);
+    }
+
+    /** The optimized build even where a sanitizer build exists: for benchmarks. */
+    public static HelperFixture startOptimized(Path dir) throws IOException, InterruptedException {
+        return start(dir, false);
+    }
+
+    private static HelperFixture start(Path dir, boolean sanitized) throws IOException, InterruptedException {
         Requirements.requireRoot();
         Requirements.require(java.nio.file.Files.exists(Path.of("/dev/loop-control")), "loop devices (/dev/loop-control)");
         Requirements.require(HelperBinary.find().isPresent(), HelperBinary.howToBuild());
-        Path bin = HelperBinary.findSanitized().orElse(HelperBinary.find().orElseThrow());
+        Path bin = (sanitized ? HelperBinary.findSanitized() : java.util.Optional.<Path>empty()).orElse(HelperBinary.find().orElseThrow());
         Files.createDirectories(dir.resolve("images"));
         Path log = dir.resolve("helper.log");
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "serve", "--socket", dir.resolve("run/helper.sock").toString(),
