@@ -235,8 +235,13 @@ int main(int argc, char **argv) {
         pthread_mutex_lock(&g_clients_lock);
         if (g_nclients >= MAX_CLIENTS) {
             pthread_mutex_unlock(&g_clients_lock);
-            static const char busy[] = "sandtable-helper: too many clients\n";
-            (void)send(c, busy, 0, MSG_NOSIGNAL); /* nothing sensible to frame without a hello; just close */
+            uint8_t b[FRAME_HDR_LEN + 128];
+            struct wbuf w = {b + FRAME_HDR_LEN, sizeof b - FRAME_HDR_LEN, 0, 0};
+            w_u32(&w, T_ERR_CODE, E_LIMIT);
+            w_str(&w, T_ERR_MSG, "the helper already serves its maximum of 32 connections; try again later");
+            struct frame_hdr h = {PROTO_MAGIC, 0, FRAME_FLAG_ERROR, 0, (uint32_t)w.n};
+            frame_hdr_encode(b, &h);
+            (void)send(c, b, FRAME_HDR_LEN + w.n, MSG_NOSIGNAL | MSG_DONTWAIT);
             close(c);
             fprintf(stderr, "sandtable-helper: refused a connection: %d clients already\n", MAX_CLIENTS);
             continue;
