@@ -160,7 +160,8 @@ static void queues_teardown(struct ublk_dev *d, int joined_upto) {
     }
 }
 
-int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, const char **why) {
+int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, ublk_added_fn added,
+               void *arg, const char **why) {
     if (nr_queues < 1 || nr_queues > UBLK_MAX_QUEUES || depth < 1 || depth > UBLK_MAX_DEPTH) {
         *why = "queue count must be 1-16 and queue depth 1-1024";
         return -EINVAL;
@@ -191,6 +192,7 @@ int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_q
         r = CTRL(d, ADD_DEV, &c);
     }
     if (r < 0) { *why = "ublk ADD_DEV failed"; goto fail_ctrl; }
+    if (added) added(d->info.dev_id, 1, arg);
     d->nr_queues = d->info.nr_hw_queues; /* the kernel may clamp to the CPU count */
 
     struct ublk_params p = {.len = sizeof p, .types = UBLK_PARAM_TYPE_BASIC};
@@ -248,7 +250,7 @@ fail_queues: {
     }
 fail_dev: {
         struct ublksrv_ctrl_cmd del = {.dev_id = d->info.dev_id, .queue_id = 0xFFFF};
-        CTRL(d, DEL_DEV, &del);
+        if (CTRL(d, DEL_DEV, &del) >= 0 && added) added(d->info.dev_id, 0, arg);
     }
 fail_ctrl:
     io_uring_queue_exit(&d->ctrl_ring);

@@ -425,7 +425,14 @@ static void crash_safety(void) {
     close(fd);
     for (int i = 0; i < 100 && loop_bound(dev); i++) usleep(10000);
     CHECK(!loop_bound(dev)); /* autoclear: the kernel detached it when the helper's descriptor closed */
-    start_helper();          /* over the stale socket file, and it reads the state file */
+    /* records the killed helper could have left: a ublk device, a loop device bound to another file, garbage */
+    char rec[300];
+    snprintf(rec, sizeof rec, "%s/devices", state);
+    FILE *f = fopen(rec, "a");
+    fprintf(f, "ublk 4000\nloop 999 1 2\nnot a record\n");
+    fclose(f);
+    start_helper();
+    CHECK(access(rec, F_OK) != 0); /* read and cleared before listening */          /* over the stale socket file, and it reads the state file */
     fd = hello();
     send_frame(fd, OP_LIST, NULL, 0, -1, 0);
     CHECK_EQ(err_of(fd), 0);
