@@ -415,7 +415,9 @@ static void op_attach(struct conn *c, uint32_t req) {
     d->mode = (int)mode;
     d->image_fd = -1;
     d->loop.fd = -1;
-    snprintf(d->image, sizeof d->image, "%s", has(&c->f, T_PATH) ? c->f.str[T_PATH] : "(passed descriptor)");
+    if (has(&c->f, T_PATH)) snprintf(d->image, sizeof d->image, "%s", c->f.str[T_PATH]);
+    else if (has(&c->f, T_IMAGE)) snprintf(d->image, sizeof d->image, "%.200s (passed descriptor)", c->f.str[T_IMAGE]);
+    else snprintf(d->image, sizeof d->image, "(passed descriptor)");
     const char *why = "";
     int r;
     if (backend == BACKEND_LOOP) {

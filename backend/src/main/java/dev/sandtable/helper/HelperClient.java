@@ -66,9 +66,20 @@ public final class HelperClient implements AutoCloseable {
 
     /** Connects and says hello; blocks briefly. Fails with UNAVAILABLE when no helper listens there. */
     public static HelperClient connect(Path socket) {
+        return connect(socket, false);
+    }
+
+    /**
+     * The JDK's Unix channel, or with {@code native_} a libc socket that can pass descriptors (used for one attach
+     * that passes an image's descriptor, on a connection of its own).
+     */
+    private static HelperClient connect(Path socket, boolean native_) {
         Transport t;
         try {
-            t = Transport.open(socket);
+            if (native_ && !NativeSocket.available())
+                throw new SandtableException(ErrorCode.UNSUPPORTED, "passing an image's descriptor needs native access"
+                        + " (java --enable-native-access=ALL-UNNAMED); or let the helper open the path (--by-path)");
+            t = native_ ? NativeSocket.connect(socket) : new ChannelTransport(socket);
         } catch (IOException e) {
             throw new SandtableException(ErrorCode.UNAVAILABLE, "the native helper is not running at " + socket
                     + " (" + e.getMessage() + "); start it as root: native-helper/build/sandtable-helper --socket " + socket
@@ -124,9 +135,11 @@ public final class HelperClient implements AutoCloseable {
                     .u16(Wire.T_QUEUES, r.queues())
                     .u16(Wire.T_DEPTH, r.queueDepth());
             Path image = r.image().toAbsolutePath().normalize();
-            if (r.passDescriptor()) {
+            if (r.passDescriptor()) { // the JDK's channels cannot carry a descriptor: a libc connection for this one request
                 w.string(Wire.T_IMAGE, image.toString());
-                return AttachedDevice.of(call(Wire.OP_ATTACH, w, image, CALL_TIMEOUT));
+                try (HelperClient side = connect(socket, true)) {
+                    return AttachedDevice.of(side.call(Wire.OP_ATTACH, w, image, CALL_TIMEOUT));
+                }
             }
             w.string(Wire.T_PATH, image.toString());
             return AttachedDevice.of(call(Wire.OP_ATTACH, w, null, CALL_TIMEOUT));
@@ -221,10 +234,6 @@ public final class HelperClient implements AutoCloseable {
         void readFully(ByteBuffer b) throws IOException;
 
         void close();
-
-        static Transport open(Path socket) throws IOException {
-            return NativeSocket.available() ? NativeSocket.connect(socket) : new ChannelTransport(socket);
-        }
     }
 
     static final class ChannelTransport implements Transport {
@@ -242,8 +251,7 @@ public final class HelperClient implements AutoCloseable {
 
         @Override
         public void send(ByteBuffer frame, Path passFileOf) throws IOException {
-            if (passFileOf != null)
-                throw new SandtableException(ErrorCode.UNSUPPORTED, "passing a descriptor needs native access (java.lang.foreign)");
+            if (passFileOf != null) throw new IllegalStateException("the JDK's Unix channels cannot pass a descriptor");
             while (frame.hasRemaining()) ch.write(frame);
         }
 

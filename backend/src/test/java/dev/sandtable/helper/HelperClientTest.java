@@ -76,7 +76,7 @@ class HelperClientTest {
                     .hasMessageContaining("outside the helper's image directories");
             AttachedDevice d = c.attach(AttachRequest.readOnly(outside).withBackend(DeviceBackend.LOOP).passingDescriptor(true)).join();
             assertThat(d.sizeBytes()).isEqualTo(64 * 1024);
-            assertThat(d.image()).isEqualTo("(passed descriptor)");
+            assertThat(d.image()).isEqualTo(outside + " (passed descriptor)");
             c.detach(d.id()).join();
         }
     }
