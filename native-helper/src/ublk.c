@@ -124,15 +124,17 @@ static void *queue_main(void *arg) {
         r = io_uring_wait_cqe(&q->ring, &cqe);
         if (r == -EINTR) continue;
         if (r < 0) break;
-        uint16_t tag = (uint16_t)cqe->user_data;
-        int res = cqe->res;
-        io_uring_cqe_seen(&q->ring, cqe);
-        if (res != UBLK_IO_RES_OK || tag >= d->depth) { live--; continue; } /* -ENODEV: the device is stopping */
-        uint8_t *buf = q->bufs + (size_t)tag * UBLK_IO_BUF_BYTES;
-        int result = ublk_handle_io(&d->target, &q->descs[tag], buf, UBLK_IO_BUF_BYTES);
-        struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
-        ublk_prep_io_sqe(sqe, d->cdev_fd, d->legacy_opcodes ? UBLK_IO_COMMIT_AND_FETCH_REQ : UBLK_U_IO_COMMIT_AND_FETCH_REQ,
-                         q->q_id, tag, result, (uint64_t)(uintptr_t)buf);
+        do { /* serve every completed fetch, then submit all the commits at once */
+            uint16_t tag = (uint16_t)cqe->user_data;
+            int res = cqe->res;
+            io_uring_cqe_seen(&q->ring, cqe);
+            if (res != UBLK_IO_RES_OK || tag >= d->depth) { live--; continue; } /* -ENODEV: the device is stopping */
+            uint8_t *buf = q->bufs + (size_t)tag * UBLK_IO_BUF_BYTES;
+            int result = ublk_handle_io(&d->target, &q->descs[tag], buf, UBLK_IO_BUF_BYTES);
+            struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
+            ublk_prep_io_sqe(sqe, d->cdev_fd, d->legacy_opcodes ? UBLK_IO_COMMIT_AND_FETCH_REQ : UBLK_U_IO_COMMIT_AND_FETCH_REQ,
+                             q->q_id, tag, result, (uint64_t)(uintptr_t)buf);
+        } while (live > 0 && io_uring_peek_cqe(&q->ring, &cqe) == 0);
         io_uring_submit(&q->ring);
     }
     return NULL;
