@@ -132,6 +132,35 @@ class HelperClientTest {
     }
 
     @Test
+    void aDeviceWatchSeesAttachAndDetach() throws Exception {
+        Path image = helper.image("watched.img", 1 << 16, (byte) 3);
+        java.util.concurrent.BlockingQueue<HelperDeviceWatch.Update> updates = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (HelperDeviceWatch watch = HelperDeviceWatch.start(helper.socket, Duration.ofMillis(50), updates::add);
+             HelperClient c = helper.client()) {
+            assertThat(next(updates)).isInstanceOf(HelperDeviceWatch.Update.Devices.class);
+            AttachedDevice d = c.attach(AttachRequest.readOnly(image).withBackend(DeviceBackend.LOOP)).join();
+            HelperDeviceWatch.Update seen;
+            do seen = next(updates);
+            while (!(seen instanceof HelperDeviceWatch.Update.Devices(List<AttachedDevice> ds) && ds.stream().anyMatch(x -> x.id() == d.id())));
+            c.detach(d.id()).join();
+            do seen = next(updates);
+            while (!(seen instanceof HelperDeviceWatch.Update.Devices(List<AttachedDevice> after) && after.stream().noneMatch(x -> x.id() == d.id())));
+        }
+        try (HelperDeviceWatch none = HelperDeviceWatch.start(dir.resolve("no.sock"), Duration.ofMillis(50), updates::add)) {
+            HelperDeviceWatch.Update u;
+            do u = next(updates);
+            while (!(u instanceof HelperDeviceWatch.Update.Unavailable));
+            assertThat(((HelperDeviceWatch.Update.Unavailable) u).reason()).contains("not running");
+        }
+    }
+
+    private static HelperDeviceWatch.Update next(java.util.concurrent.BlockingQueue<HelperDeviceWatch.Update> q) throws InterruptedException {
+        HelperDeviceWatch.Update u = q.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(u).as("an update within 30 s").isNotNull();
+        return u;
+    }
+
+    @Test
     void aMissingHelperIsUnavailable() {
         assertThatThrownBy(() -> HelperClient.connect(dir.resolve("nobody-here.sock")))
                 .isInstanceOf(SandtableException.class)
