@@ -87,6 +87,7 @@ public final class HelperClient implements AutoCloseable {
         }
         HelperClient c = new HelperClient(socket, t);
         try {
+            checkServer(socket, t.untrustedServer());
             Fields f = c.call(Wire.OP_HELLO, new Fields.Writer().u16(Wire.T_PROTO_MIN, Wire.VERSION)
                     .u16(Wire.T_PROTO_MAX, Wire.VERSION).string(Wire.T_CLIENT, "sandtable-java"), null, CALL_TIMEOUT);
             c.protocol = (int) f.number(Wire.T_PROTO, 0);
@@ -96,6 +97,16 @@ public final class HelperClient implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * The socket must be served by root (the real helper) or by this same user (a helper started for development
+     * without root): anyone else could be impersonating the helper to collect what clients send it.
+     */
+    private static void checkServer(Path socket, String untrustedServer) {
+        if (untrustedServer != null)
+            throw new SandtableException(ErrorCode.UNAUTHORIZED, "refusing the helper socket " + socket + ": it is served by "
+                    + untrustedServer + ", neither root nor you");
     }
 
     public static CompletableFuture<HelperClient> connectAsync(Path socket) {
@@ -234,6 +245,9 @@ public final class HelperClient implements AutoCloseable {
         void readFully(ByteBuffer b) throws IOException;
 
         void close();
+
+        /** Null when the listening process (SO_PEERCRED) is root or this user, else who it is. */
+        String untrustedServer();
     }
 
     static final class ChannelTransport implements Transport {
@@ -246,6 +260,16 @@ public final class HelperClient implements AutoCloseable {
             } catch (IOException e) {
                 ch.close();
                 throw e;
+            }
+        }
+
+        @Override
+        public String untrustedServer() {
+            try {
+                String user = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+                return user.equals("root") || user.equals("0") || user.equals(System.getProperty("user.name")) ? null : "user " + user;
+            } catch (IOException | UnsupportedOperationException e) {
+                return null; // not Linux: the socket's directory permissions are the only check
             }
         }
 

@@ -161,6 +161,29 @@ class HelperClientTest {
     }
 
     @Test
+    void refusesASocketServedBySomeoneElse() throws Exception {
+        // a "helper" listening as nobody where the client expects the real one: the client must not talk to it
+        Path squat = Files.createTempDirectory(Path.of("/tmp"), "squat");
+        Files.setPosixFilePermissions(squat, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path sock = squat.resolve("helper.sock");
+        Path bin = HelperBinary.find().orElseThrow();
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin.toString(), "serve",
+                "--socket", sock.toString(), "--state-dir", squat.resolve("state").toString(), "--allow-uid", "0")
+                .redirectErrorStream(true).redirectOutput(squat.resolve("log").toFile()).start();
+        try {
+            for (int i = 0; i < 500 && !Files.exists(sock); i++) Thread.sleep(10);
+            assertThat(sock).exists();
+            assertCode(() -> HelperClient.connect(sock), ErrorCode.UNAUTHORIZED, "neither root nor you");
+        } finally {
+            p.destroy();
+            p.waitFor();
+            try (var files = Files.walk(squat)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void aMissingHelperIsUnavailable() {
         assertThatThrownBy(() -> HelperClient.connect(dir.resolve("nobody-here.sock")))
                 .isInstanceOf(SandtableException.class)
