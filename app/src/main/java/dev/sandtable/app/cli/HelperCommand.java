@@ -33,7 +33,7 @@ final class HelperCommand implements Callable<Integer> {
     @ParentCommand
     SandtableCli root;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "The helper's socket (default: $XDG_RUNTIME_DIR/sandtable/helper.sock, else /run/sandtable/helper.sock).")
+    @Option(names = "--socket", paramLabel = "PATH", description = "The helper's socket (default: $SANDTABLE_HELPER_SOCKET, else $XDG_RUNTIME_DIR/sandtable/helper.sock when it exists, else /run/sandtable/helper.sock).")
     Path socket;
 
     @Override
