@@ -13,37 +13,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** A Sandtable service on a local runtime (no isolation) in a temporary folder: what ./sandtable serve runs. */
-final class LocalLab implements AutoCloseable {
+public final class LocalLab implements AutoCloseable {
     static final LocalRuntimeOptions NONE = LocalRuntimeOptions.defaults().withIsolation(IsolationMode.NONE)
             .withFreezer(FreezerMode.SIGNALS).withStopGrace(Duration.ofMillis(300));
 
-    final LocalService service;
-    final LocalRuntime runtime;
+    public final LocalService service;
+    public final LocalRuntime runtime;
 
-    LocalLab(Path dir) {
+    public LocalLab(Path dir) {
         this(dir, NONE);
     }
 
-    LocalLab(Path dir, LocalRuntimeOptions options) {
+    public LocalLab(Path dir, LocalRuntimeOptions options) {
         RuntimePaths paths = RuntimePaths.under(dir);
         service = LocalService.start(paths, LocalService.Options.defaults(), () -> new LocalRuntime(paths, options));
         runtime = (LocalRuntime) service.backend();
     }
 
-    String url() {
+    public String url() {
         return service.info().url();
     }
 
-    String key() {
+    public String key() {
         return service.info().apiKey();
     }
 
     /** The service's control plane, envd at {@code envdUrl} (the service itself or a proxy in front of it). */
-    E2bConfig config(String envdUrl) {
+    public E2bConfig config(String envdUrl) {
         return new E2bConfig(URI.create(url()), key(), "localhost", E2bConfig.Routing.SANDBOX_URL, URI.create(envdUrl), null, null);
     }
 
-    ProbeTarget direct() {
+    public ProbeTarget direct() {
         return new ProbeTarget("direct", config(url()));
     }
 

@@ -7,15 +7,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command. */
-record TestCerts(Path certificate, Path key) {
-    static boolean opensslPresent() {
+public record TestCerts(Path certificate, Path key) {
+    public static boolean opensslPresent() {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin";
         return Stream.of(path.split(":")).filter(p -> !p.isEmpty()).anyMatch(p -> Files.isExecutable(Path.of(p, "openssl")));
     }
 
-    static final String MISSING = "the openssl command is not installed (Debian: apt-get install openssl); it makes the test's certificate";
+    public static final String MISSING = "the openssl command is not installed (Debian: apt-get install openssl); it makes the test's certificate";
 
-    static TestCerts make(Path dir) throws IOException, InterruptedException {
+    public static TestCerts make(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
