@@ -154,10 +154,11 @@ final class Probes {
             st[0] = open(r, "filesystem.Filesystem/WatchDir", body, serverDeadline(), 0);
             int i = 0;
             for (long at : scheduleMs()) {
-                sleepUntil(r, at);
                 String name = prefix + i++;
+                Runnable write = s.prepareWrite(dir + "/" + name, "x");
+                sleepUntil(r, at);
                 written.put(name, r.now());
-                s.writeFile(dir + "/" + name, "x");
+                write.run();
             }
             awaitServerEnd(r, serverDeadline());
             Frame start = r.await(f -> f.kind().equals("start"), 0);
@@ -168,9 +169,10 @@ final class Probes {
         Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
         m.put("start", start.arrivedMs());
         String name = prefix + "0";
-        written.put(name, r.now());
-        double sent = written.get(name);
-        s.writeFile(dir + "/" + name, "x");
+        Runnable write = s.prepareWrite(dir + "/" + name, "x");
+        double sent = r.now();
+        written.put(name, sent);
+        write.run();
         Frame ev = need(r.await(f -> f.kind().equals("filesystem") && f.detail().startsWith(name + " "), deadline(null)), r,
                 "event for " + name);
         m.put("event", ev.arrivedMs() - sent);
