@@ -144,6 +144,7 @@ final class E2bApi {
     private SandtableException transportError(Throwable failure) {
         Throwable c = failure;
         while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
+        if (dev.sandtable.e2b.client.TlsTrust.isUntrusted(c)) return dev.sandtable.e2b.client.TlsTrust.untrusted(config.apiUrl(), c);
         if (c instanceof HttpConnectTimeoutException || c instanceof ConnectException || c.getCause() instanceof ConnectException)
             return new SandtableException(ErrorCode.UNAVAILABLE, "cannot reach the E2B API at " + config.apiUrl()
                     + "; check E2B_API_URL and that the platform is running", c);

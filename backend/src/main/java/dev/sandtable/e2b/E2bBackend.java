@@ -71,8 +71,7 @@ public final class E2bBackend implements Backend {
     public E2bBackend(E2bConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = config.httpClient();
         this.api = new E2bApi(http, config);
         this.isolation = E2bMapping.isolation(config.apiUrl().toString());
         String host = config.apiUrl().getHost() == null ? config.apiUrl().toString() : config.apiUrl().getHost();
@@ -235,7 +234,7 @@ public final class E2bBackend implements Backend {
     }
 
     /** A Connect client for the sandbox's envd; its access token and domain come from the API when not known yet. */
-    CompletableFuture<ConnectClient> envdClient(String id) {
+    public CompletableFuture<ConnectClient> envdClient(String id) {
         EnvdInfo known = envd.get(id);
         CompletableFuture<EnvdInfo> infoF = known != null ? CompletableFuture.completedFuture(known)
                 : api.call("GET", "/sandboxes/" + E2bApi.enc(id), null, "looking up sandbox " + id).thenApply(r -> {

@@ -14,6 +14,11 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = ServiceMain.EXIT_UNAVAILABLE;
     public static final int ALREADY_RUNNING = ServiceMain.EXIT_ALREADY_RUNNING;
 
+    // sandtable probe (docs/latency-lab.md): the worst verdict of the run
+    public static final int PROBE_DELAYED = 5;
+    public static final int PROBE_BUFFERED = 6;
+    public static final int PROBE_FAILED = 7;
+
     static final Map<String, String> HELP = new LinkedHashMap<>();
 
     static {
@@ -22,6 +27,9 @@ public final class ExitCodes {
         HELP.put("2", "usage error or invalid input (unknown option, bad name or size)");
         HELP.put("3", "the Sandtable service is unavailable (not running and could not be started)");
         HELP.put("4", "serve: a service is already running for this user");
+        HELP.put("5", "probe: a stream was DELAYED (none buffered, none failed)");
+        HELP.put("6", "probe: a stream was BUFFERED by a proxy (none failed)");
+        HELP.put("7", "probe: the run or a stream FAILED (unreachable, refused key, cut or silent stream)");
     }
 
     private ExitCodes() {

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
                 "until 'sandtable service stop'. Sandboxes marked NOT ISOLATED run with",
                 "your user's full access to this machine."},
         subcommands = {PoolCommand.class, SnapshotsCommand.class, TemplatesCommand.class, ServiceCommand.class,
-                ServeCommand.class, CommandLine.HelpCommand.class,
+                ServeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class,
                 HelperCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  SANDTABLE_HOME     keep everything, service included, below this folder",
@@ -209,7 +209,7 @@ public final class SandtableCli implements Callable<Integer> {
 
     /** The order commands are listed in: a sandbox's lifecycle first, then the other resources, then the service. */
     private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "snapshot", "restore", "rm",
-            "snapshots", "templates", "pool", "serve", "service", "helper", "help");
+            "snapshots", "templates", "pool", "serve", "service", "probe", "helper", "help");
 
     private static void orderCommands(CommandLine cmd) {
         cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {

@@ -110,6 +110,29 @@ public final class ConnectClient {
         return what;
     }
 
+    /** The same peer with more headers on every call (e.g. a per-call deadline). */
+    public ConnectClient withHeaders(Map<String, String> more) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new ConnectClient(http, base, all, what, maxFrame);
+    }
+
+    /**
+     * A plain HTTP request to {@code pathAndQuery} below the base URL with this client's headers (routing, access
+     * token): envd's non-RPC endpoints such as {@code POST /files}. Any status is a reply; transport failures are
+     * {@link ConnectRpcException}s.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> http(String method, String pathAndQuery, String contentType, byte[] body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).header("User-Agent", "sandtable");
+        headers.forEach(b::header);
+        if (contentType != null) b.header("Content-Type", contentType);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((res, failure) -> {
+            if (failure != null) throw new CompletionException(transportError(method + " " + pathAndQuery, failure));
+            return res;
+        });
+    }
+
     static byte[] bytes(JsonNode message) {
         try {
             return JSON.writeValueAsBytes(message == null ? JSON.createObjectNode() : message);
@@ -122,6 +145,7 @@ public final class ConnectClient {
         Throwable c = failure;
         while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
         if (c instanceof ConnectRpcException ce) return ce;
+        if (TlsTrust.isUntrusted(c)) return new ConnectRpcException("unavailable", TlsTrust.untrusted(base, c).getMessage(), c);
         if (c instanceof HttpConnectTimeoutException || c instanceof ConnectException
                 || (c instanceof IOException && c.getCause() instanceof ConnectException))
             return new ConnectRpcException("unavailable", "cannot reach " + what + " at " + base

@@ -50,9 +50,10 @@ public final class ConnectStream implements AutoCloseable {
 
     void start(CompletableFuture<HttpResponse<InputStream>> response) {
         pending = response;
-        if (options.timeout() != null) {
+        Duration limit = options.clientDeadline();
+        if (limit != null) {
             deadline = TIMERS.schedule(() -> fail(new ConnectRpcException("deadline_exceeded", client.what() + ": " + method
-                    + " reached its " + options.timeout().toMillis() + " ms deadline")), options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    + " reached its " + limit.toMillis() + " ms deadline")), limit.toMillis(), TimeUnit.MILLISECONDS);
         }
         Duration silence = options.silenceLimit();
         if (silence != null) {
@@ -70,6 +71,7 @@ public final class ConnectStream implements AutoCloseable {
                 fail(client.transportError(method, failure));
                 return;
             }
+            listener.onResponse(res.statusCode(), res.headers());
             if (res.statusCode() != 200) {
                 fail(client.httpError(method, res.statusCode(), ConnectClient.readAll(res.body())));
                 return;

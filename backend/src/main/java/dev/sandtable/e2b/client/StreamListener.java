@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@link #onEnd} is called exactly once, unless the caller cancelled the stream first.
  */
 public interface StreamListener {
+    /** The response's status line and headers arrived (before any message); on the HTTP client's thread. */
+    default void onResponse(int status, java.net.http.HttpHeaders headers) {
+    }
+
     void onMessage(JsonNode message);
 
     /** @param error null when the server ended the stream successfully */

@@ -17,29 +17,50 @@ import java.util.stream.Stream;
  * A real nginx in front of the service, the way CubeProxy puts one in front of envd: HTTP/1.1 to the upstream,
  * response buffering and gzip off for the three envd server streams only (envd-protocol.md §6.4). Started from a
  * generated config in a temporary folder, listening on a free loopback port, stopped by {@link #close()}.
+ * {@link Options} adds a TLS listener and CubeProxy's own buffering settings (the latency lab's reproduction).
  */
-final class NginxProxy implements AutoCloseable {
+public final class NginxProxy implements AutoCloseable {
     /** The envd server-streaming endpoints, as in CubeProxy's fix. */
     static final String STREAMING_LOCATION = "^/(?:process\\.Process/(?:Start|Connect)|filesystem\\.Filesystem/WatchDir)$";
 
     private final Process process;
     private final Path dir;
     private final int port;
+    private final boolean tls;
 
-    private NginxProxy(Process process, Path dir, int port) {
+    private NginxProxy(Process process, Path dir, int port, boolean tls) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.tls = tls;
+    }
+
+    /**
+     * @param unbufferedStreams buffering and gzip off for the three envd streaming locations (CubeProxy's fix)
+     * @param cubeProxy         CubeProxy's http-block settings before the fix: {@code proxy_buffering on} with its buffer
+     *                          sizes, {@code output_buffers 16 64k}, {@code postpone_output 1460}, gzip for JSON; and
+     *                          {@code proxy_ignore_headers X-Accel-Buffering}, since Sandtable's envd sends
+     *                          {@code X-Accel-Buffering: no} where upstream envd sends nothing
+     * @param certificate       PEM certificate and key for a TLS listener ({@code ssl}); null for plain HTTP
+     */
+    public record Options(boolean unbufferedStreams, boolean cubeProxy, Path certificate, Path key) {
+        public static Options fixed() {
+            return new Options(true, false, null, null);
+        }
+
+        public Options withTls(Path certificate, Path key) {
+            return new Options(unbufferedStreams, cubeProxy, certificate, key);
+        }
     }
 
     /** The nginx binary, if installed (on PATH or in /usr/sbin, where Debian puts it). */
-    static Optional<Path> binary() {
+    public static Optional<Path> binary() {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
         return Stream.of(path.split(":")).filter(p -> !p.isEmpty()).map(p -> Path.of(p, "nginx"))
                 .filter(Files::isExecutable).findFirst();
     }
 
-    static String missingMessage() {
+    public static String missingMessage() {
         return "nginx is not installed (Debian: apt-get install nginx); skipping the measurements through nginx";
     }
 
@@ -50,14 +71,18 @@ final class NginxProxy implements AutoCloseable {
 
     /** @param unbufferedStreams false keeps nginx's default buffering on the streams too (the configuration before the fix) */
     static NginxProxy start(Path dir, String upstream, boolean unbufferedStreams) throws IOException {
+        return start(dir, upstream, new Options(unbufferedStreams, false, null, null));
+    }
+
+    public static NginxProxy start(Path dir, String upstream, Options options) throws IOException {
         Path nginx = binary().orElseThrow(() -> new IllegalStateException(missingMessage()));
         URI up = URI.create(upstream);
         int port = freePort();
         Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(dir.resolve("nginx.conf"), config(dir, up.getHost() + ":" + up.getPort(), port, unbufferedStreams));
+        Files.writeString(dir.resolve("nginx.conf"), config(dir, up.getHost() + ":" + up.getPort(), port, options));
         Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
-        NginxProxy proxy = new NginxProxy(p, dir, port);
+        NginxProxy proxy = new NginxProxy(p, dir, port, options.certificate() != null);
         try {
             proxy.awaitListening();
         } catch (RuntimeException | IOException e) {
@@ -67,11 +92,16 @@ final class NginxProxy implements AutoCloseable {
         return proxy;
     }
 
-    String url() {
-        return "http://127.0.0.1:" + port;
+    public String url() {
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
-    static String config(Path dir, String upstream, int port, boolean unbufferedStreams) {
+    /** The generated nginx.conf, for the docs and for failure messages. */
+    public String configText() throws IOException {
+        return Files.readString(dir.resolve("nginx.conf"));
+    }
+
+    static String config(Path dir, String upstream, int port, Options o) {
         String common = """
                             proxy_pass http://sandtable;
                             proxy_http_version 1.1;
@@ -80,6 +110,31 @@ final class NginxProxy implements AutoCloseable {
                 """;
         // as root, nginx would run its worker as nobody, who cannot use the temporary folder
         String user = System.getProperty("user.name").equals("root") ? "user root;\n" : "";
+        String cube = o.cubeProxy() ? """
+                    proxy_buffering on;
+                    proxy_buffer_size 16k;
+                    proxy_buffers 8 64k;
+                    proxy_busy_buffers_size 128k;
+                    output_buffers 16 64k;
+                    postpone_output 1460;
+                    proxy_ignore_headers X-Accel-Buffering;
+                    gzip on;
+                    gzip_proxied any;
+                    gzip_min_length 1000;
+                    gzip_types application/json application/connect+json;
+                """ : "";
+        String listen = o.certificate() == null ? "listen 127.0.0.1:" + port + ";"
+                : "listen 127.0.0.1:" + port + " ssl;\n        ssl_certificate " + o.certificate() + ";\n        ssl_certificate_key " + o.key() + ";";
+        String streams = o.unbufferedStreams() || !o.cubeProxy() ? """
+                        location ~ %s {
+                %s
+                            proxy_buffering %s;
+                            proxy_request_buffering %s;
+                            gzip off;
+                            proxy_read_timeout 7206s;
+                            proxy_send_timeout 7206s;
+                        }
+                """.formatted(STREAMING_LOCATION, common, o.unbufferedStreams() ? "off" : "on", o.unbufferedStreams() ? "off" : "on") : "";
         return user + """
                 worker_processes 1;
                 error_log %1$s/logs/error.log warn;
@@ -97,22 +152,14 @@ final class NginxProxy implements AutoCloseable {
                         server %2$s;
                         keepalive 16;
                     }
-                    server {
-                        listen 127.0.0.1:%3$d;
-                        location ~ %4$s {
-                %5$s
-                            proxy_buffering %6$s;
-                            proxy_request_buffering %6$s;
-                            gzip off;
-                            proxy_read_timeout 7206s;
-                            proxy_send_timeout 7206s;
-                        }
-                        location / {
+                %4$s    server {
+                        %3$s
+                %6$s        location / {
                 %5$s
                         }
                     }
                 }
-                """.formatted(dir, upstream, port, STREAMING_LOCATION, common, unbufferedStreams ? "off" : "on");
+                """.formatted(dir, upstream, listen, cube, common, streams);
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,230 @@
+package dev.sandtable.latency;
+
+import dev.sandtable.e2b.E2bBackend;
+import dev.sandtable.e2b.client.ConnectClient;
+import dev.sandtable.model.Sandbox;
+import dev.sandtable.service.SandtableVersion;
+import dev.sandtable.spi.CreateSandboxRequest;
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.SandtableException;
+import org.HdrHistogram.Histogram;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The latency lab's engine: probes envd's streams of one sandbox through one or more endpoints (A/B), repeating
+ * each measurement into HdrHistograms, keeping every frame's arrival, and giving each stream a verdict
+ * ({@link VerdictRule}). Runs on its own virtual thread; {@link ProbeListener} sees it live.
+ *
+ * <p>Order: for each stream, the evidence trial through every endpoint, then the iterations, endpoint after endpoint
+ * within each iteration (so machine noise falls on all alike). A stream whose evidence trial is BUFFERED or FAILED
+ * through an endpoint is not repeated there (each repetition would wait for the deadline); three failures in a row
+ * stop a stream's iterations.
+ */
+public final class LatencyLab {
+    /** How many failed iterations in a row end a stream's repetitions through an endpoint. */
+    static final int GIVE_UP_AFTER = 3;
+
+    private final List<ProbeTarget> targets;
+    private final String sandboxId;
+    private final String template;
+    private final ProbeSettings settings;
+    private final ProbeListener listener;
+    private final ProbeRun run = new ProbeRun();
+    private final long t0 = System.nanoTime();
+    private final Instant startedAt = Instant.now();
+    private final List<E2bBackend> backends = new ArrayList<>();
+    private final List<Probes> probes = new ArrayList<>();
+
+    private LatencyLab(List<ProbeTarget> targets, String sandboxId, String template, ProbeSettings settings, ProbeListener listener) {
+        this.targets = List.copyOf(targets);
+        this.sandboxId = sandboxId;
+        this.template = template;
+        this.settings = settings;
+        this.listener = listener == null ? ProbeListener.NONE : listener;
+    }
+
+    /**
+     * Starts a run.
+     *
+     * @param targets   one endpoint, or two (or more) reaching the same sandbox for A/B; the first one's control plane
+     *                  creates and kills a temporary sandbox when {@code sandboxId} is null
+     * @param sandboxId the sandbox to probe, or null for a temporary one
+     * @param template  the temporary sandbox's template (null: the platform's default)
+     */
+    public static ProbeRun start(List<ProbeTarget> targets, String sandboxId, String template, ProbeSettings settings, ProbeListener listener) {
+        if (targets.isEmpty()) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "nothing to probe: no endpoint");
+        LatencyLab lab = new LatencyLab(targets, sandboxId, template, settings, listener);
+        lab.run.onCancel(lab::interrupt);
+        Thread.ofVirtual().name("latency-lab").start(lab::execute);
+        return lab.run;
+    }
+
+    private void interrupt() {
+        for (Probes p : List.copyOf(probes)) p.interrupt();
+    }
+
+    private void execute() {
+        List<EndpointSummary> endpoints = new ArrayList<>();
+        List<StreamResult> results = new ArrayList<>();
+        String failure = null;
+        String id = sandboxId;
+        boolean temporary = sandboxId == null;
+        String dir = ".sandtable-probe-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        try {
+            for (ProbeTarget t : targets) backends.add(new E2bBackend(t.config()));
+            if (temporary) {
+                Sandbox sb = await(backends.getFirst().create(new CreateSandboxRequest("latency-probe", template, null,
+                        Map.of("sandtable.probe", "true"))), "creating a temporary sandbox at " + targets.getFirst().config().apiUrl(), 60);
+                id = sb.id();
+            }
+            List<EnvdSession> sessions = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                ProbeTarget t = targets.get(i);
+                ConnectClient c = await(backends.get(i).envdClient(id), "looking up sandbox " + id + " at " + t.config().apiUrl(),
+                        settings.callTimeout().toSeconds() + 5);
+                EnvdSession s = new EnvdSession(t.label(), c, t.config().user(), settings.callTimeout());
+                s.unary("process.Process/List", EnvdSession.object()); // reachable, token accepted
+                if (i == 0) mkdir(s, dir);
+                sessions.add(s);
+                probes.add(new Probes(s, settings, listener, t0, dir));
+                EndpointSummary e = new EndpointSummary(t.label(), t.config().apiUrl().toString(), c.base().toString(), id, temporary);
+                endpoints.add(e);
+                Listeners.call(() -> listener.endpointReady(e));
+            }
+            for (StreamKind kind : settings.streams()) {
+                if (run.cancelled()) break;
+                results.addAll(probeStream(kind));
+            }
+            if (run.cancelled()) failure = "cancelled";
+        } catch (SandtableException e) {
+            failure = e.getMessage();
+        } catch (InterruptedException e) {
+            failure = "interrupted";
+        } catch (RuntimeException e) {
+            failure = "internal error: " + e;
+        } finally {
+            for (Probes p : probes) p.cleanup();
+            if (!probes.isEmpty()) removeDir(dir);
+            if (temporary && id != null) {
+                try {
+                    await(backends.getFirst().destroy(id), "killing the temporary sandbox " + id, 30);
+                } catch (SandtableException | InterruptedException e) {
+                    if (failure == null) failure = "could not kill the temporary sandbox " + id + ": " + e.getMessage();
+                }
+            }
+            backends.forEach(E2bBackend::close);
+        }
+        ProbeReport report = new ProbeReport("sandtable " + SandtableVersion.get(), startedAt, (System.nanoTime() - t0) / 1e6, settings,
+                endpoints, results, Comparisons.of(results, targets), failure);
+        Listeners.call(() -> listener.runFinished(report));
+        run.future().complete(report);
+    }
+
+    private List<StreamResult> probeStream(StreamKind kind) throws InterruptedException {
+        int n = probes.size();
+        List<List<Trial>> trials = new ArrayList<>();
+        List<Map<String, Histogram>> hist = new ArrayList<>();
+        boolean[] skip = new boolean[n];
+        int[] failedInRow = new int[n];
+        String[] note = new String[n];
+        for (int i = 0; i < n; i++) {
+            trials.add(new ArrayList<>());
+            hist.add(new LinkedHashMap<>());
+        }
+        if (kind.streaming()) {
+            for (int i = 0; i < n && !run.cancelled(); i++) {
+                Trial t = probes.get(i).run(kind, 0, true);
+                add(kind, trials.get(i), hist.get(i), t);
+                String held = VerdictRule.buffering(kind, t, settings.thresholds());
+                if (held != null || t.failed() || kind == StreamKind.KEEPALIVE) {
+                    skip[i] = true;
+                    if (kind != StreamKind.KEEPALIVE) note[i] = "iterations skipped after the evidence trial";
+                }
+            }
+        }
+        for (int it = 0; it < settings.iterations() && !run.cancelled(); it++) {
+            for (int i = 0; i < n && !run.cancelled(); i++) {
+                if (skip[i]) continue;
+                Trial t = probes.get(i).run(kind, it, false);
+                add(kind, trials.get(i), hist.get(i), t);
+                failedInRow[i] = t.failed() ? failedInRow[i] + 1 : 0;
+                if (failedInRow[i] >= GIVE_UP_AFTER) {
+                    skip[i] = true;
+                    note[i] = "gave up after " + GIVE_UP_AFTER + " failures in a row";
+                }
+            }
+        }
+        List<StreamResult> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Metric> metrics = new ArrayList<>();
+            hist.get(i).forEach((name, h) -> metrics.add(Metric.of(name, Probes.DESCRIPTIONS.getOrDefault(name, name), h)));
+            VerdictRule.Decision d = VerdictRule.decide(kind, trials.get(i), metrics, settings.thresholds());
+            String reason = note[i] == null ? d.reason() : d.reason() + " (" + note[i] + ")";
+            StreamResult r = new StreamResult(targets.get(i).label(), kind, d.verdict(), reason, metrics, trials.get(i));
+            Listeners.call(() -> listener.streamFinished(r));
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static void add(StreamKind kind, List<Trial> trials, Map<String, Histogram> hist, Trial t) {
+        trials.add(t);
+        t.measurements().forEach((name, ms) -> record(hist, name, ms));
+        if (kind == StreamKind.KEEPALIVE) {
+            Double prev = null;
+            for (Frame f : t.frames()) {
+                if (f.kind().equals("start")) prev = f.arrivedMs();
+                else if (f.kind().equals("keepalive")) {
+                    if (prev != null) record(hist, "interval", f.arrivedMs() - prev);
+                    prev = f.arrivedMs();
+                }
+            }
+            hist.computeIfAbsent("interval", k -> new Histogram(3));
+        }
+    }
+
+    private static void record(Map<String, Histogram> hist, String name, double ms) {
+        hist.computeIfAbsent(name, k -> new Histogram(3)).recordValue(Math.max(0, Math.round(ms * 1000)));
+    }
+
+    private void mkdir(EnvdSession s, String dir) {
+        try {
+            s.unary("filesystem.Filesystem/MakeDir", EnvdSession.object().put("path", dir));
+        } catch (SandtableException e) {
+            if (e.code() != ErrorCode.ALREADY_EXISTS) throw e;
+        }
+    }
+
+    private void removeDir(String dir) {
+        try {
+            backendSession().unary("filesystem.Filesystem/Remove", EnvdSession.object().put("path", dir));
+        } catch (SandtableException ignored) {
+            // the sandbox may be gone
+        }
+    }
+
+    private EnvdSession backendSession() {
+        return probes.getFirst().session();
+    }
+
+    private <T> T await(CompletableFuture<T> f, String what, long seconds) throws InterruptedException {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw SandtableException.of(e.getCause());
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new SandtableException(ErrorCode.UNAVAILABLE, what + " took longer than " + seconds + " s");
+        }
+    }
+}
