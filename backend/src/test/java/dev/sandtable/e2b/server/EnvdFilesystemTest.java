@@ -127,6 +127,29 @@ class EnvdFilesystemTest {
     }
 
     @Test
+    void watchDirReportsRenamesAndChmodsAsEnvdDoes() throws Exception {
+        dev.sandtable.testing.Requirements.require(Inotify.AVAILABLE, "Linux inotify (" + Inotify.UNAVAILABLE_REASON + ")");
+        Files.createDirectories(workspace.resolve("rw"));
+        Files.writeString(workspace.resolve("rw/a.txt"), "a");
+        try (var s = server.stream(sb, "filesystem.Filesystem/WatchDir", "{\"path\":\"rw\",\"includeEntry\":true}")) {
+            assertThat(s.next().json().has("start")).isTrue();
+            Files.move(workspace.resolve("rw/a.txt"), workspace.resolve("rw/b.txt"));
+            JsonNode renamed = nextEvent(s);
+            assertThat(renamed.path("type").asText()).isEqualTo("EVENT_TYPE_RENAME");
+            assertThat(renamed.path("name").asText()).isEqualTo("a.txt");
+            assertThat(renamed.has("entry")).as("no entry for a name that is gone").isFalse();
+            JsonNode created = nextEvent(s);
+            assertThat(created.path("type").asText()).isEqualTo("EVENT_TYPE_CREATE");
+            assertThat(created.path("name").asText()).isEqualTo("b.txt");
+            Files.setPosixFilePermissions(workspace.resolve("rw/b.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            JsonNode chmod = nextEvent(s);
+            assertThat(chmod.path("type").asText()).isEqualTo("EVENT_TYPE_CHMOD");
+            assertThat(chmod.path("name").asText()).isEqualTo("b.txt");
+            assertThat(chmod.path("entry").path("permissions").asText()).isEqualTo("-rw-------");
+        }
+    }
+
+    @Test
     void aWatchEndsWithDeadlineExceededAndSendsKeepalives() {
         var headers = Map.of("Keepalive-Ping-Interval", "1", "Connect-Timeout-Ms", "1500");
         try (var s = server.stream(sb, "filesystem.Filesystem/WatchDir", "{\"path\":\"\"}", headers)) {
