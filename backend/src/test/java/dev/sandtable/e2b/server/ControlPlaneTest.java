@@ -101,6 +101,46 @@ class ControlPlaneTest {
     }
 
     @Test
+    void logsV1AndV2AnswerTheSandboxsLogAsTheSpecSaysAndFilterIt() throws Exception {
+        String id = server.create("{\"templateID\":\"base\"}").id();
+        String local = server.runtime.inventory().sandboxes().stream().filter(x -> E2bSandbox.e2bId(x.id()).equals(id))
+                .findFirst().orElseThrow().id();
+        java.nio.file.Path log = dir.resolve("state/sandboxes").resolve(local).resolve("init.log");
+        java.nio.file.Files.writeString(log, "first line\nsecond: error here\nthird line\n", java.nio.file.StandardOpenOption.APPEND);
+
+        var v2 = server.api("GET", "/v2/sandboxes/" + id + "/logs", null);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", v2);
+        List<String> messages = new ArrayList<>();
+        v2.body().path("logs").forEach(e -> messages.add(e.path("message").asText()));
+        assertThat(messages).endsWith("first line", "second: error here", "third line");
+
+        var back = server.api("GET", "/v2/sandboxes/" + id + "/logs?direction=backward&limit=2", null);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", back);
+        assertThat(back.body().path("logs")).extracting(e -> e.path("message").asText()).containsExactly("third line", "second: error here");
+        var found = server.api("GET", "/v2/sandboxes/" + id + "/logs?search=error", null);
+        assertThat(found.body().path("logs")).extracting(e -> e.path("message").asText()).containsExactly("second: error here");
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?level=error", null).body().path("logs"))
+                .as("the local log has no levels: every line is info").isEmpty();
+        long started = Instant.parse(server.api("GET", "/sandboxes/" + id, null).body().path("startedAt").asText()).toEpochMilli();
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?cursor=" + (started + 1), null).body().path("logs")).isEmpty();
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?cursor=" + started, null).body().path("logs")).hasSize(messages.size());
+
+        var v1 = server.api("GET", "/sandboxes/" + id + "/logs?limit=2", null);
+        assertConforms("GET", "/sandboxes/{sandboxID}/logs", v1);
+        assertThat(v1.body().path("logs")).hasSize(2);
+        assertThat(v1.body().path("logEntries")).hasSize(2);
+
+        for (String bad : List.of("limit=1001", "direction=sideways", "level=loud", "cursor=-1", "limit=x")) {
+            var r = server.api("GET", "/v2/sandboxes/" + id + "/logs?" + bad, null);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+        }
+        var missing = server.api("GET", "/v2/sandboxes/nosuch/logs", null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", missing);
+        assertConforms("GET", "/sandboxes/{sandboxID}/logs", server.api("GET", "/sandboxes/nosuch/logs", null));
+    }
+
+    @Test
     void listFiltersByStateAndMetadataAndPagesWithXNextToken() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) ids.add(server.create("{\"templateID\":\"base\",\"metadata\":{\"suite\":\"paging\",\"n\":\"" + i + "\"}}").id());
