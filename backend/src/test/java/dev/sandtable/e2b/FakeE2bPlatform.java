@@ -270,14 +270,18 @@ public final class FakeE2bPlatform implements AutoCloseable {
             p.end(3);
             return;
         }
-        for (char c : text.toCharArray()) { // a tiny shell: "echo x" + Enter prints x on its own line
+        for (char c : text.toCharArray()) { // a tiny shell: "echo x" + Enter prints x on its own line, "seq N" 1..N
             if (c != '\r') {
                 p.line.append(c);
                 continue;
             }
             String l = p.line.toString();
             p.line.setLength(0);
-            p.output(("\r\n" + (l.startsWith("echo ") ? l.substring(5) + "\r\n" : "") + "$ ").getBytes(StandardCharsets.UTF_8));
+            StringBuilder out = new StringBuilder("\r\n");
+            if (l.startsWith("echo ")) out.append(l.substring(5)).append("\r\n");
+            if (l.matches("seq \\d{1,5}")) // "seq N" prints 1..N, one per line, as coreutils' seq does
+                for (int i = 1; i <= Integer.parseInt(l.substring(4)); i++) out.append(i).append("\r\n");
+            p.output(out.append("$ ").toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
