@@ -339,6 +339,14 @@ public final class FakeE2bPlatform implements AutoCloseable {
         return p == null ? List.of() : List.copyOf(p.sizes);
     }
 
+    /** Cuts every WatchDir stream without an end frame, as a network failure or a proxy would; returns how many. */
+    public int dropWatches() {
+        List<Watcher> all = new ArrayList<>(watchers);
+        watchers.removeAll(all);
+        for (Watcher w : all) w.ex().close();
+        return all.size();
+    }
+
     /** Sends a filesystem event to every watcher; returns how many got it. */
     public int fsEvent(String name, String type, String modifiedTime) {
         int n = 0;
