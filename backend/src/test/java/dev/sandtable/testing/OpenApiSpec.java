@@ -30,6 +30,7 @@ import java.util.Set;
 public final class OpenApiSpec {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, OpenApiSpec> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String name;
     private final JsonNode doc;
@@ -44,6 +45,8 @@ public final class OpenApiSpec {
      * its parents; skips (fails under CI) when it is not there.
      */
     public static OpenApiSpec shared(String relative) {
+        OpenApiSpec cached = SHARED.get(relative);
+        if (cached != null) return cached;
         Path found = null;
         for (Path d = Path.of("").toAbsolutePath(); d != null && found == null; d = d.getParent()) {
             for (Path candidate : List.of(d.resolve("shared/specs").resolve(relative), d.resolveSibling("shared/specs").resolve(relative)))
@@ -54,7 +57,9 @@ public final class OpenApiSpec {
         }
         Requirements.require(found != null, "the public API spec shared/specs/" + relative
                 + " beside the checkout (the project's shared/ folder)");
-        return parse(relative, readString(found));
+        OpenApiSpec spec = parse(relative, readString(found));
+        SHARED.put(relative, spec);
+        return spec;
     }
 
     public static OpenApiSpec parse(String name, String yaml) {

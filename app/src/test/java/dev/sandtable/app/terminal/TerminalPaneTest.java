@@ -57,12 +57,7 @@ class TerminalPaneTest {
 
     @Test
     void typedCommandRunsAndItsOutputShows() throws Exception {
-        TerminalTab[] tab = new TerminalTab[1];
-        robot.interact(() -> tab[0] = TerminalWindow.open(backend, sandbox, "web-1"));
-        until("the shell started", () -> tab[0].widget() != null);
-        robot.targetWindow(tab[0].getTabPane().getScene().getWindow());
-        robot.clickOn(tab[0].widget().getTerminalPanel().getCanvas());
-        robot.interact(tab[0]::focus);
+        TerminalTab[] tab = {openShell()};
         robot.write("echo typed-42");
         robot.type(KeyCode.ENTER);
         until("the output line shows", () -> screen(tab[0]).matches("(?s).*\\$ typed-42\\s*\\n.*|(?s).*\\ntyped-42\\s*\\n.*"));

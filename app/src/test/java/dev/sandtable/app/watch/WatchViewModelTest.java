@@ -191,6 +191,18 @@ class WatchViewModelTest {
         return new FsEvent(at(hms), FsEvent.FsEventType.CREATE, path, null);
     }
 
+    /** A view model on a fake backend and a hand-run scheduler, its watch started and live since 12:00:00. */
+    record Live(Watches w, ManualScheduler timer, WatchViewModel vm) {
+        static Live started() {
+            Watches w = new Watches();
+            ManualScheduler timer = new ManualScheduler();
+            WatchViewModel vm = new WatchViewModel(w.backend, "sbx1", Runnable::run, timer, UTC);
+            vm.start();
+            w.last().onState(new WatchState.Started(at("12:00:00"), Duration.ofMillis(3)));
+            return new Live(w, timer, vm);
+        }
+    }
+
     @Test
     void aDroppedStreamIsWatchedAgainWithBackoffAndTheGapIsMarked() {
         Watches w = new Watches();
@@ -242,11 +254,10 @@ class WatchViewModelTest {
 
     @Test
     void stopCancelsAPendingReconnect() {
-        Watches w = new Watches();
-        ManualScheduler timer = new ManualScheduler();
-        WatchViewModel vm = new WatchViewModel(w.backend, "sbx1", Runnable::run, timer, UTC);
-        vm.start();
-        w.last().onState(new WatchState.Started(at("12:00:00"), Duration.ofMillis(3)));
+        Live live = Live.started();
+        Watches w = live.w();
+        ManualScheduler timer = live.timer();
+        WatchViewModel vm = live.vm();
         w.last().onState(dropped("cut"));
         assertThat(vm.statusProperty().get()).isEqualTo(WatchViewModel.Status.RECONNECTING);
         vm.stop();
@@ -260,11 +271,10 @@ class WatchViewModelTest {
 
     @Test
     void errorsAnotherAttemptCannotFixAndCleanEndsAreNotRetried() {
-        Watches w = new Watches();
-        ManualScheduler timer = new ManualScheduler();
-        WatchViewModel vm = new WatchViewModel(w.backend, "sbx1", Runnable::run, timer, UTC);
-        vm.start();
-        w.last().onState(new WatchState.Started(at("12:00:00"), Duration.ofMillis(3)));
+        Live live = Live.started();
+        Watches w = live.w();
+        ManualScheduler timer = live.timer();
+        WatchViewModel vm = live.vm();
         w.last().onState(new WatchState.Ended(Instant.now(), new SandtableException(ErrorCode.NOT_FOUND, "no such directory")));
         assertThat(vm.statusProperty().get()).isEqualTo(WatchViewModel.Status.FAILED);
         assertThat(vm.statusTextProperty().get()).isEqualTo("Ended: no such directory");
@@ -283,11 +293,10 @@ class WatchViewModelTest {
 
     @Test
     void givesUpAfterTheLastAttemptWithBackoffGrowingToItsCap() {
-        Watches w = new Watches();
-        ManualScheduler timer = new ManualScheduler();
-        WatchViewModel vm = new WatchViewModel(w.backend, "sbx1", Runnable::run, timer, UTC);
-        vm.start();
-        w.last().onState(new WatchState.Started(at("12:00:00"), Duration.ofMillis(3)));
+        Live live = Live.started();
+        Watches w = live.w();
+        ManualScheduler timer = live.timer();
+        WatchViewModel vm = live.vm();
         w.last().onState(dropped("cut"));
         for (int i = 0; i < WatchViewModel.MAX_ATTEMPTS; i++) {
             timer.runLast();

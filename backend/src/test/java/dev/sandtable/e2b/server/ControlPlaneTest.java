@@ -102,9 +102,9 @@ class ControlPlaneTest {
 
     @Test
     void logsV1AndV2AnswerTheSandboxsLogAsTheSpecSaysAndFilterIt() throws Exception {
-        String id = server.create("{\"templateID\":\"base\"}").id();
-        String local = server.runtime.inventory().sandboxes().stream().filter(x -> E2bSandbox.e2bId(x.id()).equals(id))
-                .findFirst().orElseThrow().id();
+        E2bTestServer.Created created = server.create("{\"templateID\":\"base\"}");
+        String id = created.id();
+        String local = server.localId(created);
         java.nio.file.Path log = dir.resolve("state/sandboxes").resolve(local).resolve("init.log");
         java.nio.file.Files.writeString(log, "first line\nsecond: error here\nthird line\n", java.nio.file.StandardOpenOption.APPEND);
 

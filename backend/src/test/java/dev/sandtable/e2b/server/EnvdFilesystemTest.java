@@ -32,9 +32,7 @@ class EnvdFilesystemTest {
     static void start() {
         server = new E2bTestServer(dir, E2bTestServer.NONE);
         sb = server.create("{\"templateID\":\"base\"}");
-        String local = server.runtime.inventory().sandboxes().stream().filter(s -> E2bSandbox.e2bId(s.id()).equals(sb.id()))
-                .findFirst().orElseThrow().id();
-        workspace = server.runtime.workspace(local);
+        workspace = server.workspace(sb);
     }
 
     @AfterAll

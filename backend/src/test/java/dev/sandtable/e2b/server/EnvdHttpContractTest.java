@@ -40,9 +40,7 @@ class EnvdHttpContractTest {
         spec = OpenApiSpec.shared("e2b/envd.yaml");
         server = new E2bTestServer(dir, E2bTestServer.NONE);
         sb = server.create("{\"templateID\":\"base\"}");
-        String local = server.runtime.inventory().sandboxes().stream().filter(s -> E2bSandbox.e2bId(s.id()).equals(sb.id()))
-                .findFirst().orElseThrow().id();
-        workspace = server.runtime.workspace(local);
+        workspace = server.workspace(sb);
     }
 
     @AfterAll
