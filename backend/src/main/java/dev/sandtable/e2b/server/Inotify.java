@@ -210,8 +210,8 @@ final class Inotify {
         }
     }
 
-    /** Waits until {@code fd} or {@code wakeFd} is readable; true when {@code fd} is. */
-    static boolean pollReadable(MemorySegment pollfds, int fd, int wakeFd) throws NativeError {
+    /** Waits (at most {@code timeoutMs}; -1 = no limit) until {@code fd} or {@code wakeFd} is readable; true when {@code fd} is. */
+    static boolean pollReadable(MemorySegment pollfds, int fd, int wakeFd, int timeoutMs) throws NativeError {
         ValueLayout.OfShort s16 = ValueLayout.JAVA_SHORT;
         pollfds.set(ValueLayout.JAVA_INT, 0, fd);
         pollfds.set(s16, 4, POLLIN);
@@ -222,7 +222,7 @@ final class Inotify {
         while (true) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment st = arena.allocate(CALL_STATE);
-                int rc = (int) POLL.invokeExact(st, pollfds, 2L, -1);
+                int rc = (int) POLL.invokeExact(st, pollfds, 2L, timeoutMs);
                 if (rc >= 0) return (pollfds.get(s16, 14) & POLLIN) == 0;
                 int errno = (int) ERRNO.get(st, 0L);
                 if (errno != EINTR) throw new NativeError("poll", errno);

@@ -80,7 +80,7 @@ final class InotifyDirWatch implements DirWatch {
             MemorySegment buf = arena.allocate(READ_BUFFER, 8);
             MemorySegment pollFds = arena.allocate(16, 8);
             while (!closed.get()) {
-                if (!Inotify.pollReadable(pollFds, fd, wakeFd)) return; // close() woke us
+                if (!Inotify.pollReadable(pollFds, fd, wakeFd, -1)) return; // close() woke us
                 long n = Inotify.read(fd, buf);
                 for (Inotify.Event e : Inotify.decode(buf, n))
                     if (!handle(e)) return;
