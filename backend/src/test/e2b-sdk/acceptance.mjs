@@ -110,6 +110,12 @@ try {
     timings.watchDirWriteToEventMs = events.find(e => e.name === 'new.txt').at - t0
     await sbx.commands.run('mkdir -p watched/deep && echo y > watched/deep/f.txt')
     await until('an event for deep/f.txt', () => events.some(e => e.name === 'deep/f.txt'))
+    // inotify: a rename is RENAME under the old name and CREATE under the new one; chmod is CHMOD, as envd reports them
+    await sbx.files.rename('watched/new.txt', 'watched/renamed.txt')
+    await until('rename + create for new.txt -> renamed.txt', () =>
+      events.some(e => e.name === 'new.txt' && e.type === 'rename') && events.some(e => e.name === 'renamed.txt' && e.type === 'create'))
+    await sbx.commands.run('chmod 600 watched/renamed.txt')
+    await until('a chmod event for renamed.txt', () => events.some(e => e.name === 'renamed.txt' && e.type === 'chmod'))
     await w.stop()
   })
 

@@ -51,6 +51,8 @@ import java.util.function.Consumer;
 public final class E2bBackend implements Backend {
     /** Sandbox lifetime given to created and resumed sandboxes (E2B's own default). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    /** How many log entries one logs call asks for (the most E2B's v2 endpoint gives). */
+    static final int LOG_ENTRIES = 1000;
 
     private final E2bConfig config;
     private final HttpClient http;
@@ -107,8 +109,7 @@ public final class E2bBackend implements Backend {
                 .without(Operation.POOL_CREATE, pools).without(Operation.POOL_RESIZE, pools).without(Operation.POOL_DELETE, pools)
                 .without(Operation.POOL_CLAIM, pools).without(Operation.POOL_RELEASE, pools)
                 .without(Operation.TEMPLATE_CREATE, "E2B templates are built with the E2B CLI, not from snapshots")
-                .without(Operation.TEMPLATE_DELETE, "delete E2B templates with the E2B CLI")
-                .without(Operation.LOGS, "sandbox logs from E2B-compatible platforms are not supported by Sandtable yet");
+                .without(Operation.TEMPLATE_DELETE, "delete E2B templates with the E2B CLI");
     }
 
     // ---- live view
@@ -207,6 +208,17 @@ public final class E2bBackend implements Backend {
                     pollSoon();
                     return null;
                 });
+    }
+
+    /** The sandbox's log from {@code GET /v2/sandboxes/{id}/logs} (newest 1000 entries), else the v1 endpoint. */
+    @Override
+    public CompletableFuture<String> logs(String sandbox, int maxBytes) {
+        if (maxBytes < 0) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT,
+                "maxBytes must not be negative"));
+        String p = E2bApi.enc(resolve(sandbox));
+        return api.callFirst("GET", List.of("/v2/sandboxes/" + p + "/logs?direction=backward&limit=" + LOG_ENTRIES,
+                        "/sandboxes/" + p + "/logs?limit=" + LOG_ENTRIES), null, "fetching the logs of " + sandbox)
+                .thenApply(r -> E2bLogText.text(r.body(), maxBytes));
     }
 
     private Sandbox placeholder(String id, SandboxState state) {

@@ -50,6 +50,21 @@ class E2bLocalServerTest {
     }
 
     @Test
+    void logsComeFromTheControlPlaneOldestFirstAndCutToMaxBytes() throws Exception {
+        String local = server.runtime.inventory().sandboxes().stream().filter(s -> s.id().replace("-", "").equals(sandbox.id()))
+                .findFirst().orElseThrow().id();
+        Path log = dir.resolve("state/sandboxes").resolve(local).resolve("init.log");
+        Files.writeString(log, "alpha\nbeta\ngamma\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(server.backend.capabilities().supports(dev.sandtable.spi.Operation.LOGS)).isTrue();
+        String text = server.backend.logs(sandbox.id(), 1 << 20).get(30, TimeUnit.SECONDS);
+        assertThat(text).endsWith("alpha\nbeta\ngamma\n");
+        assertThat(server.backend.logs("client-test", 11).get(30, TimeUnit.SECONDS)).isEqualTo("beta\ngamma\n");
+        assertThatThrownBy(() -> server.backend.logs("nosuchsandbox", 100).join())
+                .hasCauseInstanceOf(SandtableException.class)
+                .satisfies(e -> assertThat(((SandtableException) e.getCause()).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
     void liveViewFollowsLifecycleOperations() {
         List<BackendEvent> events = new CopyOnWriteArrayList<>();
         try (Subscription s = server.backend.watch(events::add)) {

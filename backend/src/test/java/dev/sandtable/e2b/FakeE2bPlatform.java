@@ -270,14 +270,18 @@ public final class FakeE2bPlatform implements AutoCloseable {
             p.end(3);
             return;
         }
-        for (char c : text.toCharArray()) { // a tiny shell: "echo x" + Enter prints x on its own line
+        for (char c : text.toCharArray()) { // a tiny shell: "echo x" + Enter prints x on its own line, "seq N" 1..N
             if (c != '\r') {
                 p.line.append(c);
                 continue;
             }
             String l = p.line.toString();
             p.line.setLength(0);
-            p.output(("\r\n" + (l.startsWith("echo ") ? l.substring(5) + "\r\n" : "") + "$ ").getBytes(StandardCharsets.UTF_8));
+            StringBuilder out = new StringBuilder("\r\n");
+            if (l.startsWith("echo ")) out.append(l.substring(5)).append("\r\n");
+            if (l.matches("seq \\d{1,5}")) // "seq N" prints 1..N, one per line, as coreutils' seq does
+                for (int i = 1; i <= Integer.parseInt(l.substring(4)); i++) out.append(i).append("\r\n");
+            p.output(out.append("$ ").toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -333,6 +337,14 @@ public final class FakeE2bPlatform implements AutoCloseable {
     public List<String> sizesOf(long pid) {
         Proc p = procs.get(pid);
         return p == null ? List.of() : List.copyOf(p.sizes);
+    }
+
+    /** Cuts every WatchDir stream without an end frame, as a network failure or a proxy would; returns how many. */
+    public int dropWatches() {
+        List<Watcher> all = new ArrayList<>(watchers);
+        watchers.removeAll(all);
+        for (Watcher w : all) w.ex().close();
+        return all.size();
     }
 
     /** Sends a filesystem event to every watcher; returns how many got it. */

@@ -76,6 +76,15 @@ final class CliContext implements AutoCloseable {
         }
     }
 
+    /** One line of JSON (for streams of objects, such as logs --follow --json). */
+    String compactJson(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw SandtableException.of(e);
+        }
+    }
+
     void printJson(Object value) {
         try {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));

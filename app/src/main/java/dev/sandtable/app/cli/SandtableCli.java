@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
                 "your user's full access to this machine."},
         subcommands = {PoolCommand.class, SnapshotsCommand.class, TemplatesCommand.class, ServiceCommand.class,
                 ServeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class,
-                HelperCommand.class},
+                HelperCommand.class, LogsCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  SANDTABLE_HOME     keep everything, service included, below this folder",
                 "  SANDTABLE_BACKEND  synthetic: a service started on demand keeps its",
@@ -209,6 +209,7 @@ public final class SandtableCli implements Callable<Integer> {
 
     /** The order commands are listed in: a sandbox's lifecycle first, then the other resources, then the service. */
     private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "snapshot", "restore", "rm",
+            "logs",
             "snapshots", "templates", "pool", "serve", "service", "probe", "helper", "help");
 
     private static void orderCommands(CommandLine cmd) {

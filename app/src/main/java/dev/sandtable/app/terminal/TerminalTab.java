@@ -22,7 +22,7 @@ public final class TerminalTab extends Tab {
 
     private final String sandboxName;
     private final StackPane body = new StackPane();
-    private JediTermFxWidget widget;
+    private ClipboardTerminalWidget widget;
     private TerminalSession session;
     private boolean closed;
 
@@ -52,7 +52,7 @@ public final class TerminalTab extends Tab {
 
     private void attach(TerminalSession s) {
         session = s;
-        widget = new JediTermFxWidget(COLUMNS, ROWS, new DefaultSettingsProvider() {
+        widget = new ClipboardTerminalWidget(COLUMNS, ROWS, new DefaultSettingsProvider() {
             @Override
             public int getBufferMaxLinesCount() {
                 return SCROLLBACK;
@@ -75,6 +75,16 @@ public final class TerminalTab extends Tab {
     /** The widget once the shell has started (tests read its text buffer), else null. */
     public JediTermFxWidget widget() {
         return widget;
+    }
+
+    /** The lines the terminal shows now, top to bottom (history lines when scrolled up); empty before it starts. */
+    public java.util.List<String> visibleLines() {
+        return widget == null ? java.util.List.of() : widget.visibleLines();
+    }
+
+    /** The size of a character cell on the widget's canvas, once started (tests aim the mouse with it). */
+    public javafx.geometry.Dimension2D cellSize() {
+        return widget == null ? null : widget.cellSize();
     }
 
     public TerminalSession session() {

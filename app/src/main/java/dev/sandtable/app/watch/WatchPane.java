@@ -25,11 +25,13 @@ import java.util.Locale;
 
 /** The view of a {@link WatchViewModel}: path and controls, the stream's state, counters, and the event table. */
 public final class WatchPane {
+    /** A row marking a stretch in which events may be missing (watch.css draws it as a warning). */
+    static final javafx.css.PseudoClass GAP = javafx.css.PseudoClass.getPseudoClass("gap");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final WatchViewModel vm;
     private final VBox root = new VBox(8);
-    private final TableView<FsEvent> table = new TableView<>();
+    private final TableView<WatchRow> table = new TableView<>();
 
     public WatchPane(WatchViewModel vm) {
         this.vm = vm;
@@ -48,8 +50,10 @@ public final class WatchPane {
         Button stop = new Button("Stop");
         stop.setId("watch-stop");
         stop.setOnAction(e -> vm.stop());
-        stop.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.statusProperty().get() != WatchViewModel.Status.LIVE
-                && vm.statusProperty().get() != WatchViewModel.Status.CONNECTING, vm.statusProperty()));
+        stop.disableProperty().bind(Bindings.createBooleanBinding(() -> switch (vm.statusProperty().get()) {
+            case LIVE, CONNECTING, RECONNECTING -> false;
+            default -> true;
+        }, vm.statusProperty()));
         Button clear = new Button("Clear");
         clear.setOnAction(e -> vm.clear());
         HBox controls = new HBox(8, path, recursive, start, stop, clear);
@@ -86,13 +90,20 @@ public final class WatchPane {
         table.setItems(vm.visible());
         table.setPlaceholder(new Label("No events yet: start a watch, then change files in the directory."));
         table.getColumns().add(column("Arrived", 110, e -> TIME.format(e.arrivedAt())));
-        table.getColumns().add(column("Type", 80, e -> e.type().name().toLowerCase(Locale.ROOT)));
-        TableColumn<FsEvent, String> pathCol = column("Path", 420, FsEvent::path);
+        table.getColumns().add(column("Type", 80, e -> e.type() == null ? "gap" : e.type().name().toLowerCase(Locale.ROOT)));
+        TableColumn<WatchRow, String> pathCol = column("Path", 420, WatchRow::path);
         table.getColumns().add(pathCol);
         table.getColumns().add(column("Latency", 90, e -> e.latency() == null ? "—" : WatchViewModel.millis(e.latency())));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(WatchRow row, boolean empty) {
+                super.updateItem(row, empty);
+                pseudoClassStateChanged(GAP, !empty && row instanceof WatchRow.Gap);
+            }
+        });
         VBox.setVgrow(table, Priority.ALWAYS);
-        vm.visible().addListener((ListChangeListener<FsEvent>) c -> {
+        vm.visible().addListener((ListChangeListener<WatchRow>) c -> {
             if (vm.followTailProperty().get() && !vm.visible().isEmpty()) table.scrollTo(vm.visible().size() - 1);
         });
         table.skinProperty().addListener((o, a, b) -> wireScrollBar());
@@ -104,6 +115,7 @@ public final class WatchPane {
         root.getChildren().addAll(controls, info, filters, table);
         root.setPadding(new Insets(10));
         root.getStyleClass().add("watch-pane");
+        root.getStylesheets().add(WatchPane.class.getResource("watch.css").toExternalForm());
     }
 
     /** Scrolling up pauses following; scrolling back to the bottom resumes it. */
@@ -118,8 +130,8 @@ public final class WatchPane {
         }
     }
 
-    private static TableColumn<FsEvent, String> column(String title, double width, java.util.function.Function<FsEvent, String> f) {
-        TableColumn<FsEvent, String> c = new TableColumn<>(title);
+    private static TableColumn<WatchRow, String> column(String title, double width, java.util.function.Function<WatchRow, String> f) {
+        TableColumn<WatchRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
         return c;
@@ -129,7 +141,7 @@ public final class WatchPane {
         return root;
     }
 
-    public TableView<FsEvent> table() {
+    public TableView<WatchRow> table() {
         return table;
     }
 }

@@ -12,7 +12,6 @@ import dev.sandtable.model.Sandbox;
 import dev.sandtable.service.LocalService;
 import dev.sandtable.service.ServiceClient;
 import dev.sandtable.spi.CreateSandboxRequest;
-import dev.sandtable.spi.FsEvent;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -94,7 +93,7 @@ class TerminalToWatchTest {
         robot.clickOn("#watch-start");
         Label status = robot.lookup("#watch-status").queryAs(Label.class);
         until("the watch is live", () -> status.getText().startsWith("Live"));
-        @SuppressWarnings("unchecked") TableView<FsEvent> table = robot.lookup("#watch-events").queryAs(TableView.class);
+        @SuppressWarnings("unchecked") TableView<dev.sandtable.app.watch.WatchRow> table = robot.lookup("#watch-events").queryAs(TableView.class);
 
         TerminalTab[] tab = new TerminalTab[1];
         robot.interact(() -> tab[0] = TerminalWindow.open(client, s.id(), s.name()));

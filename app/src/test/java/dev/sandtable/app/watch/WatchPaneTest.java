@@ -3,7 +3,6 @@ package dev.sandtable.app.watch;
 import dev.sandtable.e2b.E2bBackend;
 import dev.sandtable.e2b.FakeE2bPlatform;
 import dev.sandtable.app.testing.FakeE2bFixture;
-import dev.sandtable.spi.FsEvent;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -57,12 +56,12 @@ class WatchPaneTest {
         until("the fake has the watcher", () -> platform.fsEvent("warmup", "\"EVENT_TYPE_UNSPECIFIED\"", null) > 0);
         for (int i = 0; i < 60; i++) platform.fsEvent("src/f" + i + ".txt", "\"EVENT_TYPE_CREATE\"", null);
         platform.fsEvent("README.md", "\"EVENT_TYPE_WRITE\"", null);
-        @SuppressWarnings("unchecked") TableView<FsEvent> table = robot.lookup("#watch-events").queryAs(TableView.class);
+        @SuppressWarnings("unchecked") TableView<WatchRow> table = robot.lookup("#watch-events").queryAs(TableView.class);
         until("61 rows", () -> table.getItems().size() == 61);
         assertThat(robot.lookup("#watch-counters").queryAs(Label.class).getText()).isEqualTo("61 events · 60 create · 1 write");
 
         robot.interact(() -> robot.lookup("#watch-filter").queryAs(TextField.class).setText("readme"));
-        assertThat(table.getItems()).extracting(FsEvent::path).containsExactly("README.md");
+        assertThat(table.getItems()).extracting(WatchRow::path).containsExactly("README.md");
         robot.interact(() -> robot.lookup("#watch-filter").queryAs(TextField.class).setText(""));
 
         // A wheel turned up over the table (delivered to the table itself: Monocle's robot may aim at another window).
@@ -76,5 +75,31 @@ class WatchPaneTest {
         until("stopped", () -> status.getText().equals("Stopped") || status.getText().equals("Ended"));
         until("the server saw the stream go", () -> platform.fsEvent("late", "\"EVENT_TYPE_CREATE\"", null) == 0);
         assertThat(table.getItems()).hasSize(61);
+    }
+
+    @Test
+    void aDroppedStreamReconnectsAndTheTableMarksTheGap() throws Exception {
+        WatchWindow[] w = new WatchWindow[1];
+        robot.interact(() -> w[0] = WatchWindow.open(backend, sandbox, "web-1"));
+        robot.targetWindow(w[0].stage());
+        robot.interact(() -> robot.lookup("#watch-path").queryAs(TextField.class).setText("/home/user/project"));
+        robot.clickOn("#watch-start");
+        Label status = robot.lookup("#watch-status").queryAs(Label.class);
+        until("live", () -> status.getText().startsWith("Live"));
+        @SuppressWarnings("unchecked") TableView<WatchRow> table = robot.lookup("#watch-events").queryAs(TableView.class);
+        until("the first event", () -> platform.fsEvent("one.txt", "\"EVENT_TYPE_CREATE\"", null) > 0
+                && table.getItems().stream().anyMatch(r -> r.path().equals("one.txt")));
+
+        assertThat(platform.dropWatches()).isEqualTo(1);
+        until("watching again", () -> status.getText().startsWith("Live · reconnected"));
+        assertThat(w[0].viewModel().events()).anyMatch(r -> r instanceof WatchRow.Gap);
+        until("an event on the new stream", () -> platform.fsEvent("two.txt", "\"EVENT_TYPE_CREATE\"", null) > 0
+                && table.getItems().stream().anyMatch(r -> r.path().equals("two.txt")));
+        assertThat(table.getItems()).extracting(WatchRow::path).containsSubsequence("one.txt", "two.txt");
+        assertThat(table.getItems().stream().filter(r -> r instanceof WatchRow.Gap).findFirst().orElseThrow().path())
+                .matches("events between \\d\\d:\\d\\d:\\d\\d and \\d\\d:\\d\\d:\\d\\d may be missing");
+        assertThat(table.getItems().indexOf(table.getItems().stream().filter(r -> r instanceof WatchRow.Gap).findFirst().orElseThrow()))
+                .isBetween(table.getItems().indexOf(table.getItems().stream().filter(r -> r.path().equals("one.txt")).findFirst().orElseThrow()),
+                        table.getItems().indexOf(table.getItems().stream().filter(r -> r.path().equals("two.txt")).findFirst().orElseThrow()));
     }
 }

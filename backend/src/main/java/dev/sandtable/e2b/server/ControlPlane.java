@@ -32,7 +32,7 @@ import java.util.concurrent.CompletionException;
 
 /**
  * E2B's REST control plane (openapi.yml) on the local runtime: create (v1 and v2), list (v1 and v2), get, kill, pause,
- * resume, connect (v1 and v2), timeout and refreshes. Errors are E2B's {@code {"code": <http status>, "message"}}.
+ * resume, connect (v1 and v2), timeout, refreshes and logs (v1 and v2). Errors are E2B's {@code {"code": <http status>, "message"}}.
  */
 final class ControlPlane {
     static final String CLIENT_ID = "sandtable";
@@ -40,6 +40,8 @@ final class ControlPlane {
     /** E2B's default template; here it means the host shell unless a template of that name exists. */
     static final String E2B_BASE_TEMPLATE = "base";
     private static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+    /** How much of the end of a sandbox's log the logs endpoints look at. */
+    static final int LOG_WINDOW_BYTES = 4 * 1024 * 1024;
 
     private final LocalRuntime runtime;
     private final E2bSandboxes sandboxes;
@@ -83,6 +85,11 @@ final class ControlPlane {
         if (s.size() == 2) {
             if (method.equals("GET") && !v2) sendJson(ex, 200, detail(existing(id)));
             else if (method.equals("DELETE") && !v2) kill(ex, id);
+            else sendError(ex, 405, method + " is not allowed on " + path);
+            return;
+        }
+        if (s.size() == 3 && s.get(2).equals("logs")) {
+            if (method.equals("GET")) logs(ex, id, v2);
             else sendError(ex, 405, method + " is not allowed on " + path);
             return;
         }
@@ -163,6 +170,15 @@ final class ControlPlane {
         if (to < matching.size()) ex.getResponseHeaders().set("X-Next-Token", E2bSandbox.e2bId(matching.get(to).id()));
         ex.getResponseHeaders().set("X-Total-Running", Integer.toString(running));
         sendJson(ex, 200, out);
+    }
+
+    /** The sandbox's log (what {@code Backend.logs} gives: its init's output), as E2B's v1 or v2 log entries. */
+    private void logs(HttpExchange ex, String id, boolean v2) throws IOException {
+        Sandbox sb = existing(id);
+        SandboxLogs.Query q = SandboxLogs.Query.parse(query(ex), v2);
+        String text = await(runtime.logs(sb.id(), LOG_WINDOW_BYTES));
+        List<SandboxLogs.Entry> entries = SandboxLogs.select(SandboxLogs.entries(text, sb.createdAt()), q);
+        sendJson(ex, 200, v2 ? SandboxLogs.v2(entries) : SandboxLogs.v1(entries));
     }
 
     private void kill(HttpExchange ex, String id) throws IOException {

@@ -3,139 +3,26 @@ package dev.sandtable.e2b.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.stream.Stream;
 
 /**
- * envd's WatchDir on the host: the JDK's WatchService (inotify on Linux), made recursive by registering every
- * subdirectory, including those created while watching. Events become {@code FilesystemEvent}s whose name is the path
- * relative to the watched directory; {@code null} in the queue means the watch failed (see {@link #failure()}).
+ * envd's WatchDir on the host. Each event is a {@code WatchDirResponse} ({@code {"filesystem":{name, type, entry?}}},
+ * name relative to the watched directory); an empty object in the queue means the watch failed (see
+ * {@link #failure()}) and nothing more will come.
  */
-final class DirWatch implements AutoCloseable {
-    private final String insideRoot;
-    private final Path root;
-    private final boolean recursive;
-    private final boolean includeEntry;
-    private final WatchService service;
-    private final Map<WatchKey, Path> dirs = new ConcurrentHashMap<>();
-    private final BlockingQueue<ObjectNode> events = new LinkedBlockingQueue<>();
-    private volatile String failure;
-
-    DirWatch(String insideRoot, Path root, boolean recursive, boolean includeEntry) throws IOException {
-        this.insideRoot = insideRoot;
-        this.root = root;
-        this.recursive = recursive;
-        this.includeEntry = includeEntry;
-        this.service = FileSystems.getDefault().newWatchService();
-        register(root);
-        Thread.ofVirtual().name("envd-watch").start(this::run);
+sealed interface DirWatch extends AutoCloseable permits InotifyDirWatch, JdkDirWatch {
+    /** Linux inotify where it can be called, else the JDK's WatchService (no RENAME or CHMOD events). */
+    static DirWatch open(WatchTarget target) throws IOException {
+        if (Inotify.AVAILABLE && !Boolean.getBoolean("sandtable.envd.jdkWatch")) return new InotifyDirWatch(target);
+        return new JdkDirWatch(target);
     }
 
-    BlockingQueue<ObjectNode> events() {
-        return events;
-    }
+    BlockingQueue<ObjectNode> events();
 
-    String failure() {
-        return failure;
-    }
+    /** Why the watch ended, once the empty message has been queued. */
+    String failure();
 
-    private void register(Path dir) throws IOException {
-        if (!recursive) {
-            dirs.put(dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE), dir);
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path d : tree.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList())
-                dirs.put(d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                        StandardWatchEventKinds.ENTRY_DELETE), d);
-        }
-    }
-
-    private void run() {
-        try {
-            while (true) {
-                WatchKey key = service.take();
-                Path dir = dirs.get(key);
-                for (WatchEvent<?> e : key.pollEvents()) {
-                    if (e.kind() == StandardWatchEventKinds.OVERFLOW) continue;
-                    Path child = dir.resolve((Path) e.context());
-                    String type = e.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "EVENT_TYPE_CREATE"
-                            : e.kind() == StandardWatchEventKinds.ENTRY_DELETE ? "EVENT_TYPE_REMOVE" : "EVENT_TYPE_WRITE";
-                    if (recursive && type.equals("EVENT_TYPE_CREATE") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                        events.add(event(child, type));
-                        try {
-                            register(child);
-                            announceContents(child);
-                        } catch (IOException | java.io.UncheckedIOException gone) {
-                            // removed again already
-                        }
-                        continue;
-                    }
-                    events.add(event(child, type));
-                }
-                if (!key.reset()) {
-                    dirs.remove(key);
-                    if (dir.equals(root)) {
-                        fail("the watched directory " + insideRoot + " was removed");
-                        return;
-                    }
-                }
-            }
-        } catch (ClosedWatchServiceException | InterruptedException closed) {
-            // stopped
-        } catch (RuntimeException e) {
-            fail("watching " + insideRoot + " failed: " + e.getMessage());
-        }
-    }
-
-    /** What appeared in a new directory before its watch was registered (mkdir -p a/b && touch a/b/f). */
-    private void announceContents(Path dir) throws IOException {
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.skip(1).toList()) events.add(event(p, "EVENT_TYPE_CREATE"));
-        }
-    }
-
-    private ObjectNode event(Path child, String type) {
-        ObjectNode fs = ProtoJson.object();
-        String name = root.relativize(child).toString();
-        fs.put("name", name);
-        fs.put("type", type);
-        if (includeEntry && !type.equals("EVENT_TYPE_REMOVE")) {
-            try {
-                fs.set("entry", EnvdFilesystem.entry(insideRoot.equals("/") ? "/" + name : insideRoot + "/" + name, child));
-            } catch (ConnectError gone) {
-                // removed before we looked
-            }
-        }
-        ObjectNode ev = ProtoJson.object();
-        ev.set("filesystem", fs);
-        return ev;
-    }
-
-    private void fail(String why) {
-        failure = why;
-        events.add(ProtoJson.object()); // an empty message wakes the reader, who then sees failure()
-    }
-
+    /** Stops watching and releases the watches; idempotent. */
     @Override
-    public void close() {
-        try {
-            service.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-    }
+    void close();
 }

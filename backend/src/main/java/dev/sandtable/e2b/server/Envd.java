@@ -191,7 +191,8 @@ final class Envd {
         if (!Files.exists(host)) throw ConnectError.notFound("path '" + path + "' does not exist");
         if (!Files.isDirectory(host)) throw ConnectError.invalidArgument("path '" + path + "' is not a directory");
         try {
-            return new DirWatch(path, host, ProtoJson.bool(req, "recursive", null), ProtoJson.bool(req, "includeEntry", "include_entry"));
+            return DirWatch.open(new WatchTarget(path, host, ProtoJson.bool(req, "recursive", null),
+                    ProtoJson.bool(req, "includeEntry", "include_entry")));
         } catch (IOException e) {
             throw ConnectError.internal("cannot watch '" + path + "': " + e.getMessage());
         }

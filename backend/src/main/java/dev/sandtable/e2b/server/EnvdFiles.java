@@ -97,6 +97,40 @@ final class EnvdFiles {
         }
     }
 
+    /**
+     * The content coding for a download, as envd negotiates it: gzip when the request accepts it, else identity unless
+     * refused ({@code identity;q=0}, or {@code *;q=0} without identity listed); null when neither is acceptable (406).
+     */
+    static String encoding(String acceptEncoding) {
+        if (acceptEncoding == null || acceptEncoding.isBlank()) return "identity";
+        Double gzip = null, identity = null, any = null;
+        for (String part : acceptEncoding.split(",")) {
+            String[] f = part.trim().split(";");
+            String coding = f[0].trim().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < f.length; i++) {
+                String p = f[i].trim();
+                if (p.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            switch (coding) {
+                case "gzip", "x-gzip" -> gzip = q;
+                case "identity" -> identity = q;
+                case "*" -> any = q;
+                default -> {
+                }
+            }
+        }
+        if (gzip != null ? gzip > 0 : any != null && any > 0) return "gzip";
+        if (identity != null ? identity > 0 : any == null || any > 0) return "identity";
+        return null;
+    }
+
     private void download(HttpExchange ex, String path) throws IOException {
         if (path == null || path.isEmpty()) {
             Envd.plainError(ex, 400, "the query needs 'path'");
@@ -112,10 +146,14 @@ final class EnvdFiles {
             Envd.plainError(ex, 400, "path '" + inside + "' is a directory");
             return;
         }
+        String encoding = encoding(ex.getRequestHeaders().getFirst("Accept-Encoding"));
+        if (encoding == null) {
+            Envd.plainError(ex, 406, "no acceptable encoding found, supported: [identity, gzip]");
+            return;
+        }
         ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
         ex.getResponseHeaders().set("Content-Disposition", "inline; filename=" + host.getFileName());
-        String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
-        if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+        if (encoding.equals("gzip")) {
             ex.getResponseHeaders().set("Content-Encoding", "gzip");
             ex.getResponseHeaders().set("Vary", "Accept-Encoding");
             try (InputStream in = Files.newInputStream(host)) {

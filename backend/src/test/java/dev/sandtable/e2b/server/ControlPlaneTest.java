@@ -11,18 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import dev.sandtable.testing.OpenApiSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** E2B's REST control plane on a real local runtime (no isolation, for speed). */
 class ControlPlaneTest {
-    /** Required fields and their JSON types, from openapi.yml (Sandbox, ListedSandbox, SandboxDetail). */
-    static final Map<String, String> SANDBOX = Map.of("templateID", "string", "sandboxID", "string", "clientID", "string",
-            "envdVersion", "string");
-    static final Map<String, String> LISTED = Map.of("templateID", "string", "sandboxID", "string", "clientID", "string",
-            "startedAt", "date-time", "endAt", "date-time", "cpuCount", "integer", "memoryMB", "integer",
-            "diskSizeMB", "integer", "state", "state", "envdVersion", "string");
+    /** Component schemas of openapi.yml that answers are checked against, field by field (OpenApiSpec). */
+    static final String SANDBOX = "Sandbox", LISTED = "ListedSandbox", DETAIL = "SandboxDetail";
 
     @TempDir
     static Path dir;
@@ -38,22 +34,20 @@ class ControlPlaneTest {
         server.close();
     }
 
-    static void assertShape(JsonNode n, Map<String, String> required) {
-        for (var e : required.entrySet()) {
-            JsonNode v = n.get(e.getKey());
-            assertThat(v).as(e.getKey() + " in " + n).isNotNull();
-            switch (e.getValue()) {
-                case "string" -> assertThat(v.isTextual()).as(e.getKey() + " is a string").isTrue();
-                case "integer" -> assertThat(v.isIntegralNumber()).as(e.getKey() + " is an integer").isTrue();
-                case "date-time" -> assertThat(Instant.parse(v.asText())).isNotNull();
-                case "state" -> assertThat(v.asText()).isIn("running", "paused");
-                default -> throw new IllegalArgumentException(e.getValue());
-            }
-        }
-        if (n.has("envdAccessToken")) assertThat(n.get("envdAccessToken").isTextual()).isTrue();
-        if (n.has("domain")) assertThat(n.get("domain").isTextual() || n.get("domain").isNull()).isTrue();
-        if (n.has("metadata")) assertThat(n.get("metadata").isObject()).isTrue();
+    static OpenApiSpec spec() {
+        return OpenApiSpec.shared("e2b/openapi.yml");
+    }
+
+    /** {@code n} conforms to the named component schema of openapi.yml; envdVersion is semver, as the SDK needs. */
+    static void assertShape(JsonNode n, String schema) {
+        OpenApiSpec spec = spec();
+        assertThat(spec.validate(spec.schema(schema), n)).as(schema + ": " + n).isEmpty();
         assertThat(n.path("envdVersion").asText()).matches("\\d+\\.\\d+\\.\\d+");
+    }
+
+    /** The reply's status, content type and body are what openapi.yml documents for the operation. */
+    static void assertConforms(String method, String template, E2bTestServer.Reply r) {
+        spec().assertResponse(method, template, r.status(), r.headers().firstValue("Content-Type").orElse(null), r.body());
     }
 
     @Test
@@ -66,7 +60,8 @@ class ControlPlaneTest {
         assertThat(r.body().get("envdAccessToken").asText()).isNotBlank();
         var detail = server.api("GET", "/sandboxes/" + r.body().get("sandboxID").asText(), null);
         assertThat(detail.status()).isEqualTo(200);
-        assertShape(detail.body(), LISTED);
+        assertShape(detail.body(), DETAIL);
+        assertConforms("GET", "/sandboxes/{sandboxID}", detail);
         assertThat(detail.body().path("metadata").path("k").asText()).isEqualTo("v");
         assertThat(detail.body().path("state").asText()).isEqualTo("running");
         Instant endAt = Instant.parse(detail.body().get("endAt").asText());
@@ -89,6 +84,7 @@ class ControlPlaneTest {
         assertThat(noKey.status()).isEqualTo(401);
         assertThat(noKey.body().get("code").asInt()).isEqualTo(401);
         assertThat(noKey.body().get("message").asText()).contains("X-API-Key");
+        assertConforms("GET", "/v2/sandboxes", noKey);
         var unknownTemplate = server.api("POST", "/v2/sandboxes", "{\"templateID\":\"nope\"}");
         assertThat(unknownTemplate.status()).isEqualTo(404);
         assertThat(unknownTemplate.body().get("code").asInt()).isEqualTo(404);
@@ -96,9 +92,52 @@ class ControlPlaneTest {
         var missing = server.api("DELETE", "/sandboxes/doesnotexist", null);
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body().get("code").asInt()).isEqualTo(404);
+        assertConforms("DELETE", "/sandboxes/{sandboxID}", missing);
+        assertConforms("GET", "/sandboxes/{sandboxID}", server.api("GET", "/sandboxes/doesnotexist", null));
         var badJson = server.api("POST", "/v2/sandboxes", "{");
         assertThat(badJson.status()).isEqualTo(400);
         assertThat(badJson.body().get("code").asInt()).isEqualTo(400);
+        assertConforms("POST", "/sandboxes", server.api("POST", "/sandboxes", "{"));
+    }
+
+    @Test
+    void logsV1AndV2AnswerTheSandboxsLogAsTheSpecSaysAndFilterIt() throws Exception {
+        E2bTestServer.Created created = server.create("{\"templateID\":\"base\"}");
+        String id = created.id();
+        String local = server.localId(created);
+        java.nio.file.Path log = dir.resolve("state/sandboxes").resolve(local).resolve("init.log");
+        java.nio.file.Files.writeString(log, "first line\nsecond: error here\nthird line\n", java.nio.file.StandardOpenOption.APPEND);
+
+        var v2 = server.api("GET", "/v2/sandboxes/" + id + "/logs", null);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", v2);
+        List<String> messages = new ArrayList<>();
+        v2.body().path("logs").forEach(e -> messages.add(e.path("message").asText()));
+        assertThat(messages).endsWith("first line", "second: error here", "third line");
+
+        var back = server.api("GET", "/v2/sandboxes/" + id + "/logs?direction=backward&limit=2", null);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", back);
+        assertThat(back.body().path("logs")).extracting(e -> e.path("message").asText()).containsExactly("third line", "second: error here");
+        var found = server.api("GET", "/v2/sandboxes/" + id + "/logs?search=error", null);
+        assertThat(found.body().path("logs")).extracting(e -> e.path("message").asText()).containsExactly("second: error here");
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?level=error", null).body().path("logs"))
+                .as("the local log has no levels: every line is info").isEmpty();
+        long started = Instant.parse(server.api("GET", "/sandboxes/" + id, null).body().path("startedAt").asText()).toEpochMilli();
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?cursor=" + (started + 1), null).body().path("logs")).isEmpty();
+        assertThat(server.api("GET", "/v2/sandboxes/" + id + "/logs?cursor=" + started, null).body().path("logs")).hasSize(messages.size());
+
+        var v1 = server.api("GET", "/sandboxes/" + id + "/logs?limit=2", null);
+        assertConforms("GET", "/sandboxes/{sandboxID}/logs", v1);
+        assertThat(v1.body().path("logs")).hasSize(2);
+        assertThat(v1.body().path("logEntries")).hasSize(2);
+
+        for (String bad : List.of("limit=1001", "direction=sideways", "level=loud", "cursor=-1", "limit=x")) {
+            var r = server.api("GET", "/v2/sandboxes/" + id + "/logs?" + bad, null);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+        }
+        var missing = server.api("GET", "/v2/sandboxes/nosuch/logs", null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertConforms("GET", "/v2/sandboxes/{sandboxID}/logs", missing);
+        assertConforms("GET", "/sandboxes/{sandboxID}/logs", server.api("GET", "/sandboxes/nosuch/logs", null));
     }
 
     @Test
@@ -112,6 +151,8 @@ class ControlPlaneTest {
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.body()).hasSize(3);
         all.body().forEach(n -> assertShape(n, LISTED));
+        assertConforms("GET", "/v2/sandboxes", all);
+        assertConforms("GET", "/sandboxes", server.api("GET", "/sandboxes?" + filter, null));
         assertThat(all.headers().firstValue("X-Next-Token")).isEmpty();
         assertThat(all.headers().firstValue("X-Total-Running")).isPresent();
 
@@ -141,6 +182,7 @@ class ControlPlaneTest {
         var again = server.api("POST", "/sandboxes/" + id + "/pause", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("code").asInt()).isEqualTo(409);
+        assertConforms("POST", "/sandboxes/{sandboxID}/pause", again);
         assertThat(server.api("GET", "/sandboxes/" + id, null).body().get("state").asText()).isEqualTo("paused");
 
         var resumed = server.api("POST", "/v2/sandboxes/" + id + "/connect", "{\"timeout\":60}");

@@ -91,7 +91,7 @@ class E2bLatencyBenchmarkTest {
         }
     }
 
-    private static void print(String what, long[] nanos) {
+    static void print(String what, long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         System.out.printf("%-48s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (n=%d)%n", what,

@@ -105,6 +105,17 @@ final class E2bTestServer implements AutoCloseable {
     record Created(String id, String token, JsonNode body) {
     }
 
+    /** The local runtime's id of a sandbox created through E2B. */
+    String localId(Created sb) {
+        return runtime.inventory().sandboxes().stream().filter(s -> E2bSandbox.e2bId(s.id()).equals(sb.id()))
+                .findFirst().orElseThrow().id();
+    }
+
+    /** The host folder that is the sandbox's home. */
+    java.nio.file.Path workspace(Created sb) {
+        return runtime.workspace(localId(sb));
+    }
+
     Created create(String json) {
         Reply r = api("POST", "/v2/sandboxes", json);
         if (r.status() != 201) throw new AssertionError("create failed: " + r);

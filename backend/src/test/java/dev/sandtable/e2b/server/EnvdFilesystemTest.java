@@ -32,9 +32,7 @@ class EnvdFilesystemTest {
     static void start() {
         server = new E2bTestServer(dir, E2bTestServer.NONE);
         sb = server.create("{\"templateID\":\"base\"}");
-        String local = server.runtime.inventory().sandboxes().stream().filter(s -> E2bSandbox.e2bId(s.id()).equals(sb.id()))
-                .findFirst().orElseThrow().id();
-        workspace = server.runtime.workspace(local);
+        workspace = server.workspace(sb);
     }
 
     @AfterAll
@@ -123,6 +121,29 @@ class EnvdFilesystemTest {
         Files.writeString(workspace.resolve("plain.txt"), "p");
         try (var s = server.stream(sb, "filesystem.Filesystem/WatchDir", "{\"path\":\"plain.txt\"}")) {
             assertThat(s.next().json().path("error").path("code").asText()).isEqualTo("invalid_argument");
+        }
+    }
+
+    @Test
+    void watchDirReportsRenamesAndChmodsAsEnvdDoes() throws Exception {
+        dev.sandtable.testing.Requirements.require(Inotify.AVAILABLE, "Linux inotify (" + Inotify.UNAVAILABLE_REASON + ")");
+        Files.createDirectories(workspace.resolve("rw"));
+        Files.writeString(workspace.resolve("rw/a.txt"), "a");
+        try (var s = server.stream(sb, "filesystem.Filesystem/WatchDir", "{\"path\":\"rw\",\"includeEntry\":true}")) {
+            assertThat(s.next().json().has("start")).isTrue();
+            Files.move(workspace.resolve("rw/a.txt"), workspace.resolve("rw/b.txt"));
+            JsonNode renamed = nextEvent(s);
+            assertThat(renamed.path("type").asText()).isEqualTo("EVENT_TYPE_RENAME");
+            assertThat(renamed.path("name").asText()).isEqualTo("a.txt");
+            assertThat(renamed.has("entry")).as("no entry for a name that is gone").isFalse();
+            JsonNode created = nextEvent(s);
+            assertThat(created.path("type").asText()).isEqualTo("EVENT_TYPE_CREATE");
+            assertThat(created.path("name").asText()).isEqualTo("b.txt");
+            Files.setPosixFilePermissions(workspace.resolve("rw/b.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            JsonNode chmod = nextEvent(s);
+            assertThat(chmod.path("type").asText()).isEqualTo("EVENT_TYPE_CHMOD");
+            assertThat(chmod.path("name").asText()).isEqualTo("b.txt");
+            assertThat(chmod.path("entry").path("permissions").asText()).isEqualTo("-rw-------");
         }
     }
 
