@@ -108,7 +108,7 @@ public final class MainWindowController {
         var templates = tables.templates();
         resourceTables = new ResourceTable<?>[]{sandboxes, pools, snapshots, templates};
         pages.put(ResourceKind.SANDBOX, page(ResourceKind.SANDBOX, "Sandboxes", sandboxes, vm.sandboxFilter(),
-                stateFilter(vm.sandboxFilter(), SandboxState.values()), List.of(SandtableAction.CREATE_SANDBOX),
+                stateFilter(vm.sandboxFilter(), SandboxState.values()), List.of(SandtableAction.LATENCY_LAB, SandtableAction.CREATE_SANDBOX),
                 List.of(SandtableAction.PAUSE, SandtableAction.RESUME, SandtableAction.SNAPSHOT, SandtableAction.DESTROY)));
         pages.put(ResourceKind.POOL, page(ResourceKind.POOL, "Pools", pools, vm.poolFilter(), null, List.of(SandtableAction.CREATE_POOL),
                 List.of(SandtableAction.CLAIM, SandtableAction.RESIZE_POOL, SandtableAction.DELETE_POOL)));
@@ -262,7 +262,7 @@ public final class MainWindowController {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         bar.getChildren().add(spacer);
         // row actions live in the details pane, the menus and the palette; the toolbar keeps the one primary action
-        for (SandtableAction a : primary) bar.getChildren().add(actions.button(a, true));
+        for (SandtableAction a : primary) bar.getChildren().add(actions.button(a, a == primary.getLast()));
         bar.setMinWidth(0);
         VBox page = new VBox(bar, table.view());
         page.setMinWidth(0);
@@ -298,7 +298,8 @@ public final class MainWindowController {
         Menu sandbox = new Menu("Sandbox");
         for (SandtableAction a : List.of(SandtableAction.CREATE_SANDBOX, SandtableAction.PAUSE, SandtableAction.RESUME,
                 SandtableAction.SNAPSHOT, SandtableAction.DESTROY)) sandbox.getItems().add(actions.menuItem(a));
-        sandbox.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.OPEN_TERMINAL), actions.menuItem(SandtableAction.WATCH_DIRECTORY));
+        sandbox.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.OPEN_TERMINAL), actions.menuItem(SandtableAction.WATCH_DIRECTORY),
+                actions.menuItem(SandtableAction.LATENCY_LAB));
         sandbox.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.RELEASE_PUT), actions.menuItem(SandtableAction.RELEASE_DEAD));
         Menu snapshot = new Menu("Snapshot");
         for (SandtableAction a : List.of(SandtableAction.RESTORE, SandtableAction.MAKE_TEMPLATE, SandtableAction.DELETE_SNAPSHOT))
