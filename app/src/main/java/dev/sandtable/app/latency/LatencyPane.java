@@ -76,12 +76,17 @@ public final class LatencyPane {
     private final BarChart<String, Number> histogramChart = new BarChart<>(new CategoryAxis(), new NumberAxis());
     private final Function<Node, Files> files;
     private boolean syncingHistory;
+    // held here: a bidirectional binding keeps only weak references to these adapters
+    private final javafx.beans.property.ObjectProperty<Integer> iterationsValue;
+    private final javafx.beans.property.ObjectProperty<Integer> windowValue;
 
     /** @param files the file choosers, made for the window the pane is in */
     public LatencyPane(LatencyViewModel vm, Function<Node, Files> files) {
         this.vm = vm;
         this.files = files;
         this.timeline = new TimelineChart(vm.lanes());
+        this.iterationsValue = vm.iterationsProperty().asObject();
+        this.windowValue = vm.windowMsProperty().asObject();
         root.getStyleClass().add("latency-pane");
         root.setTop(toolbar());
         root.setLeft(sidebar());
@@ -120,6 +125,7 @@ public final class LatencyPane {
         status.textProperty().bind(vm.statusTextProperty());
         status.getStyleClass().add("latency-status");
         status.setMinWidth(0);
+        status.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(status, Priority.ALWAYS);
         status.setMaxWidth(Double.MAX_VALUE);
         Button open = new Button("Open…");
@@ -148,7 +154,20 @@ public final class LatencyPane {
         Label endpointsTitle = section("Endpoints");
         ListView<String> endpointList = new ListView<>();
         endpointList.setId("latency-endpoints");
-        endpointList.setPrefHeight(110);
+        endpointList.setPrefHeight(96);
+        endpointList.setMinHeight(72);
+        endpointList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null ? null : new Tooltip(item));
+            }
+
+            {
+                setPrefWidth(0); // fit the list's width (ellipsis) instead of scrolling sideways
+            }
+        });
         Runnable fillEndpoints = () -> {
             SandboxChoice c = vm.choiceProperty().get();
             var items = new java.util.ArrayList<String>();
@@ -179,6 +198,7 @@ public final class LatencyPane {
             cb.setId("latency-stream-" + k.cliName());
             cb.setTooltip(new Tooltip(k.rpc()));
             cb.setSelected(vm.streams().contains(k));
+            vm.streams().addListener((ListChangeListener<StreamKind>) c -> cb.setSelected(vm.streams().contains(k)));
             cb.selectedProperty().addListener((o, was, on) -> {
                 if (on && !vm.streams().contains(k)) {
                     vm.streams().add(k);
@@ -191,12 +211,12 @@ public final class LatencyPane {
         iterations.setId("latency-iterations");
         iterations.setEditable(true);
         iterations.setPrefWidth(100);
-        iterations.valueProperty().addListener((o, a, b) -> vm.iterationsProperty().set(b));
+        iterations.getValueFactory().valueProperty().bindBidirectional(iterationsValue);
         Spinner<Integer> window = new Spinner<>(400, 60_000, vm.windowMsProperty().get(), 250);
         window.setId("latency-window");
         window.setEditable(true);
         window.setPrefWidth(100);
-        window.valueProperty().addListener((o, a, b) -> vm.windowMsProperty().set(b));
+        window.getValueFactory().valueProperty().bindBidirectional(windowValue);
         window.setTooltip(new Tooltip("The evidence trials produce frames over this many milliseconds"));
         VBox settings = new VBox(6, row("Iterations", iterations), row("Spread (ms)", window));
 
@@ -294,17 +314,19 @@ public final class LatencyPane {
         verdicts.getColumns().clear();
         TableColumn<VerdictRow, String> stream = new TableColumn<>("Stream");
         stream.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().stream().cliName()));
-        stream.setPrefWidth(110);
+        stream.setPrefWidth(100);
+        stream.setMaxWidth(140);
         verdicts.getColumns().add(stream);
         TableColumn<VerdictRow, String> rpc = new TableColumn<>("Call");
         rpc.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().stream().rpc()));
         rpc.setPrefWidth(220);
+        rpc.setMaxWidth(260);
         verdicts.getColumns().add(rpc);
         for (String col : vm.columns()) {
             TableColumn<VerdictRow, StreamResult> c = new TableColumn<>(col);
             c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().result(col)));
             c.setCellFactory(x -> new VerdictCell());
-            c.setPrefWidth(200);
+            c.setPrefWidth(260);
             c.setSortable(false);
             verdicts.getColumns().add(c);
         }
@@ -545,6 +567,10 @@ public final class LatencyPane {
     }
 
     private static final class RunCell extends ListCell<RunEntry> {
+        RunCell() {
+            setPrefWidth(0); // fit the list's width
+        }
+
         @Override
         protected void updateItem(RunEntry e, boolean empty) {
             super.updateItem(e, empty);
@@ -555,11 +581,14 @@ public final class LatencyPane {
             }
             Label title = new Label(e.title());
             title.getStyleClass().add("run-title");
+            title.setMinWidth(0);
             String where = String.join(", ", e.report().endpoints().stream().map(x -> x.label()).toList());
             Label sub = new Label((e.origin() == RunEntry.Origin.OPENED ? "opened · " : e.origin() == RunEntry.Origin.SAVED ? "saved · " : "")
                     + (where.isEmpty() ? "no endpoint reached" : where) + String.format(Locale.ROOT, " · %.0f s", e.report().elapsedMs() / 1000));
             sub.getStyleClass().add("muted");
+            sub.setMinWidth(0);
             VBox text = new VBox(1, title, sub);
+            text.setMinWidth(0);
             HBox.setHgrow(text, Priority.ALWAYS);
             HBox box = new HBox(8, text, badge(e.report().overall()));
             box.setAlignment(Pos.CENTER_LEFT);

@@ -34,9 +34,13 @@ public final class LatencyWindow {
 
     private LatencyWindow(LiveInventory inventory) {
         this.inventory = inventory;
+        // the main window sets the theme; a lab opened on its own (tests, screenshots) sets the same
+        if (javafx.application.Application.getUserAgentStylesheet() == null)
+            javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
         vm = new LatencyViewModel(Platform::runLater, worker, history.get());
         pane = new LatencyPane(vm, n -> testFiles != null ? testFiles.get() : new Choosers(n));
-        Scene scene = new Scene(pane.view(), 1280, 820);
+        var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(pane.view(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
         scene.getStylesheets().add(LatencyWindow.class.getResource("/dev/sandtable/app/ui/sandtable.css").toExternalForm());
         scene.getStylesheets().add(LatencyWindow.class.getResource("latency.css").toExternalForm());
         stage.setScene(scene);
