@@ -84,6 +84,11 @@ public final class LatencyWindow {
         if (!vm.running()) vm.setChoices(SandboxChoices.of(inventory));
     }
 
+    /** The lab's window when it is open, else null. */
+    public static LatencyWindow current() {
+        return open;
+    }
+
     public static void closeEverything() {
         if (open != null) open.stage.close();
     }
