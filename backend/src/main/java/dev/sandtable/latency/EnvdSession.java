@@ -55,6 +55,11 @@ final class EnvdSession {
 
     /** Writes a file through envd's {@code POST /files} (multipart, which every envd version takes). */
     void writeFile(String path, String content) {
+        prepareWrite(path, content).run();
+    }
+
+    /** The write, built and ready: running it only sends (so a timestamp taken just before is the write's instant). */
+    Runnable prepareWrite(String path, String content) {
         String boundary = "sandtable-probe-" + Long.toHexString(System.nanoTime());
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + path
@@ -63,11 +68,15 @@ final class EnvdSession {
         b.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         String q = "/files?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
                 + (user == null ? "" : "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
-        HttpResponse<byte[]> res = await(client.http("POST", q, "multipart/form-data; boundary=" + boundary, b.toByteArray(), timeout), "POST /files");
-        if (res.statusCode() / 100 != 2)
-            throw new SandtableException(res.statusCode() == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE,
-                    "writing " + path + " through envd's /files failed with HTTP " + res.statusCode() + ": "
-                            + new String(res.body(), StandardCharsets.UTF_8).strip());
+        byte[] body = b.toByteArray();
+        String type = "multipart/form-data; boundary=" + boundary;
+        return () -> {
+            HttpResponse<byte[]> res = await(client.http("POST", q, type, body, timeout), "POST /files");
+            if (res.statusCode() / 100 != 2)
+                throw new SandtableException(res.statusCode() == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE,
+                        "writing " + path + " through envd's /files failed with HTTP " + res.statusCode() + ": "
+                                + new String(res.body(), StandardCharsets.UTF_8).strip());
+        };
     }
 
     JsonNode selector(String tag) {

@@ -128,7 +128,14 @@ final class Probes {
         String err = r.error();
         throw new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, err != null ? err
                 : r.ended() ? "the stream ended before " + what
-                : "no " + what + " within " + settings.callTimeout().toMillis() + " ms");
+                : !r.headersArrived() ? "no response at all (not even headers) within " + settings.callTimeout().toMillis()
+                        + " ms: the stream never started (deadline passed)"
+                : "no " + what + " within " + settings.callTimeout().toMillis() + " ms (deadline passed)");
+    }
+
+    /** Waits for a stream the server was asked to end at {@code serverTimeout}; past this side's deadline it failed. */
+    private void awaitServerEnd(TrialRecorder r, Duration serverTimeout) throws InterruptedException {
+        if (!r.awaitEnd(deadline(serverTimeout.plusMillis(500)))) r.deadlinePassed();
     }
 
     private static void sleepUntil(TrialRecorder r, long ms) throws InterruptedException {
@@ -147,12 +154,13 @@ final class Probes {
             st[0] = open(r, "filesystem.Filesystem/WatchDir", body, serverDeadline(), 0);
             int i = 0;
             for (long at : scheduleMs()) {
-                sleepUntil(r, at);
                 String name = prefix + i++;
+                Runnable write = s.prepareWrite(dir + "/" + name, "x");
+                sleepUntil(r, at);
                 written.put(name, r.now());
-                s.writeFile(dir + "/" + name, "x");
+                write.run();
             }
-            r.awaitEnd(deadline(serverDeadline()));
+            awaitServerEnd(r, serverDeadline());
             Frame start = r.await(f -> f.kind().equals("start"), 0);
             if (start != null) m.put("start", start.arrivedMs());
             return;
@@ -161,9 +169,10 @@ final class Probes {
         Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
         m.put("start", start.arrivedMs());
         String name = prefix + "0";
-        written.put(name, r.now());
-        double sent = written.get(name);
-        s.writeFile(dir + "/" + name, "x");
+        Runnable write = s.prepareWrite(dir + "/" + name, "x");
+        double sent = r.now();
+        written.put(name, sent);
+        write.run();
         Frame ev = need(r.await(f -> f.kind().equals("filesystem") && f.detail().startsWith(name + " "), deadline(null)), r,
                 "event for " + name);
         m.put("event", ev.arrivedMs() - sent);
@@ -198,7 +207,7 @@ final class Probes {
                     sent.put(marker, r.now());
                     s.sendInput(tag, "pty", marker);
                 }
-                r.awaitEnd(deadline(serverDeadline()));
+                awaitServerEnd(r, serverDeadline());
                 Frame start = r.await(f -> f.kind().equals("start"), 0);
                 if (start != null) m.put("create", start.arrivedMs());
                 return;
@@ -272,7 +281,7 @@ final class Probes {
             if (evidence) {
                 r.producedBy(printedBy(r, 0));
                 st[0] = open(r, "process.Process/Start", shell(tag, printer(), false), serverDeadline(), 0);
-                r.awaitEnd(deadline(serverDeadline()));
+                awaitServerEnd(r, serverDeadline());
                 Frame start = r.await(f -> f.kind().equals("start"), 0);
                 if (start != null) m.put("start", start.arrivedMs());
                 return;
@@ -294,7 +303,7 @@ final class Probes {
             r.producedBy(printedBy(r, spawned));
             body.set("process", s.selector(tag));
             st[0] = open(r, "process.Process/Connect", body, serverDeadline(), 0);
-            r.awaitEnd(deadline(serverDeadline()));
+            awaitServerEnd(r, serverDeadline());
             Frame start = r.await(f -> f.kind().equals("start"), 0);
             if (start != null) m.put("start", start.arrivedMs());
             quietKill(tag);
@@ -341,7 +350,7 @@ final class Probes {
     private void keepalive(TrialRecorder r, Map<String, Double> m, ConnectStream[] st) throws InterruptedException {
         Duration listen = Duration.ofMillis(settings.keepalives() * 1000L + 500);
         st[0] = open(r, "filesystem.Filesystem/WatchDir", EnvdSession.object().put("path", dir), listen, 1);
-        r.awaitEnd(deadline(listen));
+        awaitServerEnd(r, listen);
         Frame start = r.await(f -> f.kind().equals("start"), 0);
         if (start != null) m.put("start", start.arrivedMs());
     }

@@ -102,7 +102,8 @@ final class TrialRecorder implements StreamListener {
             if (e == null) ending = Trial.Ending.SERVER;
             else if ("deadline_exceeded".equals(e.connectCode()) && at >= clientDeadlineMs - 1) {
                 ending = Trial.Ending.CLIENT_DEADLINE;
-                error = e.getMessage();
+                error = e.getMessage() + (headersMs == null ? " with no response at all (not even headers): the stream never started"
+                        : " after the response headers (at " + Math.round(headersMs) + " ms) but before its end");
             } else if ("deadline_exceeded".equals(e.connectCode())) {
                 ending = Trial.Ending.SERVER; // the deadline the probe asked the server for
             } else {
@@ -119,6 +120,20 @@ final class TrialRecorder implements StreamListener {
             ending = Trial.Ending.CANCELLED;
             endedMs = now();
         }
+    }
+
+    /** Marks a stream that should have ended by now (the server was asked to end it) but had not. */
+    synchronized void deadlinePassed() {
+        if (ending == null) {
+            ending = Trial.Ending.CLIENT_DEADLINE;
+            endedMs = now();
+            error = headersMs == null ? "no response at all (not even headers) by the deadline: the stream never started"
+                    : "the stream did not end by its deadline";
+        }
+    }
+
+    synchronized boolean headersArrived() {
+        return headersMs != null;
     }
 
     /** Marks a failure of the probe's own calls (a write, an input) that ended the trial. */

@@ -18,8 +18,10 @@ import java.util.Map;
  * @param domain     sandbox domain for host routing (E2B_DOMAIN); may be blank
  * @param routing    how each sandbox's envd is reached
  * @param routingUrl PATH: the proxy's base URL; SANDBOX_URL: the one envd URL (E2B_SANDBOX_URL); HOST: unused
+ * @param caCert     a PEM file of extra CA certificates to trust for HTTPS (SSL_CERT_FILE); blank for none
  */
-public record RemoteBackendSpec(String name, String apiUrl, String apiKey, String domain, E2bConfig.Routing routing, String routingUrl) {
+public record RemoteBackendSpec(String name, String apiUrl, String apiKey, String domain, E2bConfig.Routing routing, String routingUrl,
+                                String caCert) {
     public RemoteBackendSpec {
         name = trim(name);
         apiUrl = trim(apiUrl);
@@ -27,9 +29,14 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
         domain = trim(domain);
         routing = routing == null ? E2bConfig.Routing.HOST : routing;
         routingUrl = trim(routingUrl);
+        caCert = trim(caCert);
     }
 
-    /** The dialog's defaults: E2B_API_URL, E2B_API_KEY, E2B_DOMAIN, E2B_SANDBOX_URL (or SANDTABLE_E2B_PROXY_URL). */
+    public RemoteBackendSpec(String name, String apiUrl, String apiKey, String domain, E2bConfig.Routing routing, String routingUrl) {
+        this(name, apiUrl, apiKey, domain, routing, routingUrl, "");
+    }
+
+    /** The dialog's defaults: E2B_API_URL, E2B_API_KEY, E2B_DOMAIN, E2B_SANDBOX_URL (or SANDTABLE_E2B_PROXY_URL), SSL_CERT_FILE. */
     public static RemoteBackendSpec defaults(Map<String, String> env) {
         String sandboxUrl = env.getOrDefault("E2B_SANDBOX_URL", "");
         String proxyUrl = env.getOrDefault("SANDTABLE_E2B_PROXY_URL", "");
@@ -39,7 +46,7 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
         String api = env.getOrDefault("E2B_API_URL", "");
         if (api.isBlank()) api = "https://api." + (domain.isBlank() ? "e2b.app" : domain.trim());
         return new RemoteBackendSpec("", api, env.getOrDefault("E2B_API_KEY", ""), domain, routing,
-                routing == E2bConfig.Routing.PATH ? proxyUrl : sandboxUrl);
+                routing == E2bConfig.Routing.PATH ? proxyUrl : sandboxUrl, env.getOrDefault("SSL_CERT_FILE", ""));
     }
 
     /** What is wrong with this spec, in words for the dialog; null when it can be used. */
@@ -52,8 +59,11 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
         if (routing != E2bConfig.Routing.HOST) {
             String what = routing == E2bConfig.Routing.PATH ? "proxy URL" : "sandbox URL";
             if (routingUrl.isEmpty()) return "The " + what + " is missing (or choose host routing)";
-            return urlProblem(what, routingUrl);
+            String p = urlProblem(what, routingUrl);
+            if (p != null) return p;
         }
+        if (!caCert.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caCert)))
+            return "The CA certificate file cannot be read: " + caCert;
         return null;
     }
 
@@ -75,12 +85,13 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
         String p = problem();
         if (p != null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, p);
         return new E2bConfig(URI.create(apiUrl), apiKey, domain.isEmpty() ? null : domain, routing,
-                routing == E2bConfig.Routing.HOST ? null : URI.create(routingUrl), null, null);
+                routing == E2bConfig.Routing.HOST ? null : URI.create(routingUrl), null, null,
+                caCert.isEmpty() ? null : java.nio.file.Path.of(caCert));
     }
 
     /** The same backend under another key (the store keeps keys apart from the rest). */
     public RemoteBackendSpec withApiKey(String key) {
-        return new RemoteBackendSpec(name, apiUrl, key, domain, routing, routingUrl);
+        return new RemoteBackendSpec(name, apiUrl, key, domain, routing, routingUrl, caCert);
     }
 
     private static String trim(String s) {

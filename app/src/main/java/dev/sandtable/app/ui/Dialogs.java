@@ -198,14 +198,15 @@ final class Dialogs {
         routing.setValue(defaults.routing());
         TextField routingUrl = field("backend-routing-url", defaults.routingUrl(), "proxy or sandbox URL");
         routingUrl.disableProperty().bind(routing.valueProperty().isEqualTo(E2bConfig.Routing.HOST));
+        TextField caCert = field("backend-ca-cert", defaults.caCert(), "PEM file of a private CA (SSL_CERT_FILE); optional");
         Label error = errorLabel();
         Supplier<RemoteBackendSpec> spec = () -> new RemoteBackendSpec(name.getText(), api.getText(), key.getText(), domain.getText(),
-                routing.getValue(), routingUrl.getText());
+                routing.getValue(), routingUrl.getText(), caCert.getText());
         return this.<RemoteBackendSpec>form("Add backend", "Add", List.of(row("Name", name), row("API URL", api), row("API key", key),
-                        row("Domain", domain), row("Routing", routing), row("Routing URL", routingUrl),
+                        row("Domain", domain), row("Routing", routing), row("Routing URL", routingUrl), row("CA certificate", caCert),
                         row("", hint("E2B, self-hosted E2B, CubeSandbox or another `sandtable serve`"))), error,
                 () -> problem.apply(spec.get()), name, spec, name.textProperty(), api.textProperty(), key.textProperty(),
-                domain.textProperty(), routing.valueProperty(), routingUrl.textProperty());
+                domain.textProperty(), routing.valueProperty(), routingUrl.textProperty(), caCert.textProperty());
     }
 
     private static TextField field(String id, String text, String prompt) {

@@ -173,4 +173,21 @@ class RemoteBackendsTest {
         assertThat(none.apiUrl()).isEqualTo("https://api.e2b.app");
         assertThat(none.routing()).isEqualTo(E2bConfig.Routing.HOST);
     }
+
+    @Test
+    void aCaCertificateFileIsCheckedSavedAndHandedToTheClient(@TempDir Path dir) throws Exception {
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "not checked here");
+        RemoteBackendSpec withCa = new RemoteBackendSpec("tls", "https://127.0.0.1:3443", "k", "", E2bConfig.Routing.HOST, "", pem.toString());
+        assertThat(withCa.problem()).isNull();
+        assertThat(withCa.toConfig().caCert()).isEqualTo(pem);
+        assertThat(withCa.withApiKey("other").caCert()).isEqualTo(pem.toString());
+        assertThat(new RemoteBackendSpec("tls", "https://h:1", "k", "", E2bConfig.Routing.HOST, "", dir.resolve("missing.pem").toString()).problem())
+                .contains("CA certificate file cannot be read");
+        assertThat(RemoteBackendSpec.defaults(Map.of("SSL_CERT_FILE", pem.toString())).caCert()).isEqualTo(pem.toString());
+        assertThat(spec("plain", "http://127.0.0.1:3001").toConfig().caCert()).isNull();
+
+        Path file = dir.resolve("remote-backends.json");
+        RemoteBackendStore.file(file).save(List.of(withCa));
+        assertThat(RemoteBackendStore.file(file).load()).containsExactly(withCa);
+    }
 }
