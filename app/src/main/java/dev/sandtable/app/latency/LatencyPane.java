@@ -76,6 +76,7 @@ public final class LatencyPane {
     private final BarChart<String, Number> histogramChart = new BarChart<>(new CategoryAxis(), new NumberAxis());
     private final Function<Node, Files> files;
     private boolean syncingHistory;
+    private Runnable beforeChoices = () -> { };
     // held here: a bidirectional binding keeps only weak references to these adapters
     private final javafx.beans.property.ObjectProperty<Integer> iterationsValue;
     private final javafx.beans.property.ObjectProperty<Integer> windowValue;
@@ -105,6 +106,7 @@ public final class LatencyPane {
         sandbox.setCellFactory(l -> new ChoiceCell());
         sandbox.setButtonCell(new ChoiceCell());
         sandbox.disableProperty().bind(vm.statusProperty().isEqualTo(LatencyViewModel.Status.RUNNING));
+        sandbox.setOnShowing(e -> beforeChoices.run());
         Button run = new Button("Run");
         run.setId("latency-run");
         run.getStyleClass().add(Styles.ACCENT);
@@ -596,6 +598,11 @@ public final class LatencyPane {
             setGraphic(box);
             setTooltip(e.report().failure() == null ? null : new Tooltip("Stopped: " + e.report().failure()));
         }
+    }
+
+    /** Called before the sandbox list opens (the window refreshes the choices from the inventory). */
+    public void beforeChoices(Runnable r) {
+        beforeChoices = r;
     }
 
     public BorderPane view() {

@@ -60,6 +60,10 @@ public final class LatencyWindow {
             worker.shutdown();
             if (open == this) open = null;
         });
+        pane.beforeChoices(this::refreshChoices);
+        stage.focusedProperty().addListener((o, was, now) -> {
+            if (now) refreshChoices();
+        });
         vm.loadHistory();
     }
 
