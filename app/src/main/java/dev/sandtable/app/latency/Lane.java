@@ -37,6 +37,26 @@ public record Lane(String column, StreamKind stream, boolean evidence, Double he
         return m;
     }
 
+    /** The evidence in numbers, one frame a line (the timeline's tooltip): what arrived when, produced when, delay. */
+    public String evidenceText() {
+        StringBuilder sb = new StringBuilder(title());
+        sb.append(verdict == null ? " · running" : " · " + verdict).append('\n');
+        if (reason != null) sb.append(reason).append('\n');
+        sb.append(String.format(java.util.Locale.ROOT, "headers %s ms · end %s ms%n", ms(headersMs), ms(endedMs)));
+        sb.append(String.format(java.util.Locale.ROOT, "%-12s %10s %10s %9s  %s%n", "frame", "produced", "arrived", "delay", "detail"));
+        for (Frame f : frames) {
+            String detail = f.detail() == null ? "" : f.detail().replaceAll("\\s+", " ").trim();
+            if (detail.length() > 40) detail = detail.substring(0, 39) + "…";
+            sb.append(String.format(java.util.Locale.ROOT, "%-12s %10s %10s %9s  %s%n", f.kind(), ms(f.producedMs()), ms(f.arrivedMs()),
+                    ms(f.delayMs()), detail));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "—" : String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
     public String title() {
         return column + " · " + stream.cliName() + (evidence ? "" : " (latest trial)");
     }

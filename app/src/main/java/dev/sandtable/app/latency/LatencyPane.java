@@ -112,6 +112,7 @@ public final class LatencyPane {
         run.getStyleClass().add(Styles.ACCENT);
         run.setDefaultButton(true);
         run.setOnAction(e -> vm.run());
+        run.setTooltip(new Tooltip("Probe the sandbox through every endpoint (Ctrl+Enter)"));
         run.disableProperty().bind(vm.statusProperty().isEqualTo(LatencyViewModel.Status.RUNNING));
         Button cancel = new Button("Cancel");
         cancel.setId("latency-cancel");
@@ -132,7 +133,7 @@ public final class LatencyPane {
         status.setMaxWidth(Double.MAX_VALUE);
         Button open = new Button("Open…");
         open.setId("latency-open");
-        open.setTooltip(new Tooltip("Open an exported run (JSON) to compare it with the run on show"));
+        open.setTooltip(new Tooltip("Open an exported run (JSON) to compare it with the run on show (Ctrl+O)"));
         open.setOnAction(e -> openRun());
         MenuButton export = new MenuButton("Export");
         export.setId("latency-export");

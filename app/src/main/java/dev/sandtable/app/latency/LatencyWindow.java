@@ -43,6 +43,8 @@ public final class LatencyWindow {
         Scene scene = new Scene(pane.view(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
         scene.getStylesheets().add(LatencyWindow.class.getResource("/dev/sandtable/app/ui/sandtable.css").toExternalForm());
         scene.getStylesheets().add(LatencyWindow.class.getResource("latency.css").toExternalForm());
+        scene.getAccelerators().put(dev.sandtable.app.ui.Shortcuts.parse("Shortcut+ENTER"), vm::run);
+        scene.getAccelerators().put(dev.sandtable.app.ui.Shortcuts.parse("Shortcut+O"), pane::openRun);
         stage.setScene(scene);
         stage.setTitle("Latency lab");
         stage.setMinWidth(900);

@@ -7,6 +7,7 @@ import javafx.collections.ObservableList;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
@@ -48,6 +49,25 @@ public final class TimelineChart extends Region {
         });
         widthProperty().addListener((o, a, b) -> draw());
         heightProperty().addListener((o, a, b) -> draw());
+        // hovering a lane shows its evidence in numbers
+        javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+        tip.setShowDelay(javafx.util.Duration.millis(300));
+        tip.setShowDuration(javafx.util.Duration.INDEFINITE);
+        tip.setStyle("-fx-font-family: monospace;");
+        setOnMouseMoved(e -> {
+            Lane l = laneAt(e.getY());
+            if (l == null) Tooltip.uninstall(this, tip);
+            else {
+                tip.setText(l.evidenceText());
+                Tooltip.install(this, tip);
+            }
+        });
+    }
+
+    /** The lane drawn at this height, or null. */
+    Lane laneAt(double y) {
+        int i = (int) Math.floor((y - HEADER_H) / LANE_H);
+        return y < HEADER_H || i >= lanes.size() ? null : lanes.get(i);
     }
 
     @Override

@@ -158,7 +158,11 @@ class LatencyViewModelTest {
             assertThat(e.file()).exists();
         });
         assertThat(vm.shownProperty().get()).isSameAs(vm.history().getFirst());
-        assertThat(vm.lanes()).singleElement().satisfies(l -> assertThat(l.verdict()).isEqualTo(Verdict.BUFFERED));
+        assertThat(vm.lanes()).singleElement().satisfies(l -> {
+            assertThat(l.verdict()).isEqualTo(Verdict.BUFFERED);
+            assertThat(l.evidenceText()).startsWith("direct · watchdir · BUFFERED\nBUFFERED because\nheaders 2.0 ms · end 1000.0 ms")
+                    .contains("filesystem        600.0      901.0     301.0  f");
+        });
 
         // a later session finds it
         LatencyViewModel next = new LatencyViewModel(Runnable::run, Runnable::run, store);
