@@ -108,7 +108,7 @@ public final class MainWindowController {
         var templates = tables.templates();
         resourceTables = new ResourceTable<?>[]{sandboxes, pools, snapshots, templates};
         pages.put(ResourceKind.SANDBOX, page(ResourceKind.SANDBOX, "Sandboxes", sandboxes, vm.sandboxFilter(),
-                stateFilter(vm.sandboxFilter(), SandboxState.values()), List.of(SandtableAction.LATENCY_LAB, SandtableAction.CREATE_SANDBOX),
+                stateFilter(vm.sandboxFilter(), SandboxState.values()), List.of(SandtableAction.CREATE_SANDBOX),
                 List.of(SandtableAction.PAUSE, SandtableAction.RESUME, SandtableAction.SNAPSHOT, SandtableAction.DESTROY)));
         pages.put(ResourceKind.POOL, page(ResourceKind.POOL, "Pools", pools, vm.poolFilter(), null, List.of(SandtableAction.CREATE_POOL),
                 List.of(SandtableAction.CLAIM, SandtableAction.RESIZE_POOL, SandtableAction.DELETE_POOL)));
@@ -262,7 +262,7 @@ public final class MainWindowController {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         bar.getChildren().add(spacer);
         // row actions live in the details pane, the menus and the palette; the toolbar keeps the one primary action
-        for (SandtableAction a : primary) bar.getChildren().add(actions.button(a, a == primary.getLast()));
+        for (SandtableAction a : primary) bar.getChildren().add(actions.button(a, true));
         bar.setMinWidth(0);
         VBox page = new VBox(bar, table.view());
         page.setMinWidth(0);

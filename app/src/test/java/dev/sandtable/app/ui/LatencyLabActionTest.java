@@ -38,5 +38,15 @@ class LatencyLabActionTest {
         assertThat(WindowDriver.fx(vm::run)).isFalse();
         assertThat(WindowDriver.fx(() -> vm.statusTextProperty().get())).contains("has no E2B endpoint to probe");
         assertThat(w.vm().search("latency", 3).getFirst().action()).isEqualTo(dev.sandtable.app.viewmodel.SandtableAction.LATENCY_LAB);
+        // the details pane's button does the same for the sandbox shown there
+        WindowDriver.fx(() -> {
+            LatencyWindow.current().stage().close();
+            return null;
+        });
+        w.robot.targetWindow(w.stage);
+        w.clickRow("sandbox", "api-gateway");
+        w.robot.clickOn("#details #action-latency-lab");
+        w.until("the lab shows again", () -> LatencyWindow.current() != null && LatencyWindow.current().stage().isShowing());
+        assertThat(WindowDriver.fx(() -> LatencyWindow.current().viewModel().choiceProperty().get().name())).isEqualTo("api-gateway");
     }
 }
