@@ -396,6 +396,7 @@ public final class LatencyPane {
         HBox.setHgrow(what, Priority.ALWAYS);
         histogramChart.setId("latency-histogram");
         histogramChart.setAnimated(false);
+        histogramChart.setMinHeight(180);
         histogramChart.setCategoryGap(4);
         histogramChart.setBarGap(1);
         histogramChart.getXAxis().setLabel("ms");
@@ -404,6 +405,7 @@ public final class LatencyPane {
         TableView<HistogramData.Series> percentiles = new TableView<>();
         percentiles.setId("latency-percentiles");
         percentiles.setPrefHeight(120);
+        percentiles.setMinHeight(110);
         percentiles.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         percentiles.getColumns().add(col("Endpoint", 160, HistogramData.Series::column));
         percentiles.getColumns().add(col("N", 60, s -> Long.toString(s.metric() == null ? s.n() : s.metric().count())));
