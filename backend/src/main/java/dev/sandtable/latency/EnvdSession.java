@@ -48,9 +48,14 @@ final class EnvdSession {
      * call timeout longer, so that a server (or a proxy) that holds everything until the deadline is still heard.
      */
     ConnectStream stream(String method, JsonNode body, Duration serverTimeout, int keepaliveSeconds, TrialRecorder r) {
+        return stream(method, body, serverTimeout, keepaliveSeconds, r, r);
+    }
+
+    ConnectStream stream(String method, JsonNode body, Duration serverTimeout, int keepaliveSeconds, TrialRecorder r,
+                         dev.sandtable.e2b.client.StreamListener listener) {
         StreamOptions o = new StreamOptions(serverTimeout, keepaliveSeconds, null, timeout);
-        if (serverTimeout != null) r.clientDeadline(o.clientDeadline().toMillis());
-        return client.stream(method, body, o, r);
+        if (serverTimeout != null && r != null) r.clientDeadline(o.clientDeadline().toMillis());
+        return client.stream(method, body, o, listener);
     }
 
     /** Writes a file through envd's {@code POST /files} (multipart, which every envd version takes). */

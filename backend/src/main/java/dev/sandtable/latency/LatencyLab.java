@@ -207,7 +207,6 @@ public final class LatencyLab {
 
     private void removeDir(String dir) {
         try {
-            probes.getFirst();
             backendSession().unary("filesystem.Filesystem/Remove", EnvdSession.object().put("path", dir));
         } catch (SandtableException ignored) {
             // the sandbox may be gone

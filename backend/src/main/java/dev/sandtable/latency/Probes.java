@@ -72,6 +72,7 @@ final class Probes {
     }
 
     private ConnectStream open(TrialRecorder r, String method, ObjectNode body, Duration serverTimeout, int keepalive) {
+        r.ownStreamOpened();
         ConnectStream st = s.stream(method, body, serverTimeout, keepalive, r);
         activeStream = st;
         return st;
@@ -165,17 +166,24 @@ final class Probes {
             if (start != null) m.put("start", start.arrivedMs());
             return;
         }
-        st[0] = open(r, "filesystem.Filesystem/WatchDir", body, settings.callTimeout(), 0);
-        Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
-        m.put("start", start.arrivedMs());
+        // the event on the long-lived watch (as an SDK keeps one), then a watch of its own for the time to start
+        SessionStream watch = session(StreamKind.WATCHDIR, () -> EnvdSession.object().put("path", dir), "filesystem.Filesystem/WatchDir");
         String name = prefix + "0";
         Runnable write = s.prepareWrite(dir + "/" + name, "x");
-        double sent = r.now();
-        written.put(name, sent);
-        write.run();
-        Frame ev = need(r.await(f -> f.kind().equals("filesystem") && f.detail().startsWith(name + " "), deadline(null)), r,
-                "event for " + name);
-        m.put("event", ev.arrivedMs() - sent);
+        watch.lend(r);
+        try {
+            double sent = r.now();
+            written.put(name, sent);
+            write.run();
+            Frame ev = need(r.await(f -> f.kind().equals("filesystem") && f.detail().startsWith(name + " "), deadline(null)), r,
+                    "event for " + name);
+            m.put("event", ev.arrivedMs() - sent);
+        } finally {
+            watch.lend(null);
+        }
+        st[0] = open(r, "filesystem.Filesystem/WatchDir", body, settings.callTimeout(), 0);
+        Frame start = need(r.await(f -> f.kind().equals("start") && isOwnStart(r, f), deadline(null)), r, "start frame");
+        m.put("start", start.arrivedMs() - r.ownStreamOpenedMs());
     }
 
     // ---------------------------------------------------------------- PTY
@@ -212,15 +220,23 @@ final class Probes {
                 if (start != null) m.put("create", start.arrivedMs());
                 return;
             }
-            st[0] = open(r, "process.Process/Start", ptyStart(tag), settings.callTimeout(), 0);
-            Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
-            m.put("create", start.arrivedMs());
+            // the echo on the long-lived terminal (as an SDK keeps one), then a terminal of its own for the time to create
+            String shared = "t" + id;
+            SessionStream term = session(StreamKind.PTY, () -> ptyStart(shared), "process.Process/Start");
             String marker = marker(0);
-            double t = r.now();
-            sent.put(marker, t);
-            s.sendInput(tag, "pty", marker);
-            Frame echo = need(r.awaitText(marker, deadline(null)), r, "echo of " + marker);
-            m.put("echo", echo.arrivedMs() - t);
+            term.lend(r);
+            try {
+                double t = r.now();
+                sent.put(marker, t);
+                s.sendInput(shared, "pty", marker);
+                Frame echo = need(r.awaitText(marker, deadline(null)), r, "echo of " + marker);
+                m.put("echo", echo.arrivedMs() - t);
+            } finally {
+                term.lend(null);
+            }
+            st[0] = open(r, "process.Process/Start", ptyStart(tag), settings.callTimeout(), 0);
+            Frame start = need(r.await(f -> f.kind().equals("start") && isOwnStart(r, f), deadline(null)), r, "start frame");
+            m.put("create", start.arrivedMs() - r.ownStreamOpenedMs());
         } finally {
             quietKill(tag);
         }
@@ -355,9 +371,38 @@ final class Probes {
         if (start != null) m.put("start", start.arrivedMs());
     }
 
+    private final Map<StreamKind, SessionStream> sessions = new HashMap<>();
+
+    /** The long-lived stream of a kind, opened (and its start awaited) when there is none or it ended. */
+    private SessionStream session(StreamKind kind, java.util.function.Supplier<ObjectNode> body, String method) throws InterruptedException {
+        SessionStream cur = sessions.get(kind);
+        if (cur != null && cur.open()) return cur;
+        if (cur != null) cur.close();
+        SessionStream fresh = new SessionStream();
+        fresh.attach(s.stream(method, body.get(), null, 0, null, fresh));
+        sessions.put(kind, fresh);
+        long until = deadline(null);
+        while (!fresh.started()) {
+            if (fresh.ended() != null) throw new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, "the long-lived "
+                    + kind.cliName() + " stream ended before its start: " + fresh.ended());
+            if (System.nanoTime() > until) throw new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, "the long-lived "
+                    + kind.cliName() + " stream sent no start within " + settings.callTimeout().toMillis() + " ms");
+            Thread.sleep(1);
+        }
+        return fresh;
+    }
+
+    /** A start frame of the trial's own stream (not one the long-lived stream lent it earlier). */
+    private static boolean isOwnStart(TrialRecorder r, Frame f) {
+        return f.arrivedMs() >= r.ownStreamOpenedMs();
+    }
+
     /** Kills the helper processes this endpoint started. */
     void cleanup() {
+        sessions.values().forEach(SessionStream::close);
+        sessions.clear();
         for (String tag : helpers) quietKill(tag);
+        quietKill("t" + id);
     }
 
     private void quietKill(String tag) {

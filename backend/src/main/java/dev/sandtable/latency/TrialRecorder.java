@@ -67,6 +67,17 @@ final class TrialRecorder implements StreamListener {
         produced = f;
     }
 
+    private volatile double ownStreamOpenedMs;
+
+    /** The trial's own stream is being opened now (frames before came from a long-lived stream lent to it). */
+    void ownStreamOpened() {
+        ownStreamOpenedMs = now();
+    }
+
+    double ownStreamOpenedMs() {
+        return ownStreamOpenedMs;
+    }
+
     synchronized void clientDeadline(double ms) {
         clientDeadlineMs = ms;
     }

@@ -108,7 +108,15 @@ final class ProbeCommand implements Callable<Integer> {
             }
         };
         ProbeRun run = LatencyLab.start(targets, sandbox, template, settings, progress);
-        Thread hook = new Thread(run::cancel);
+        // Ctrl+C: end the trial in flight and give the run a moment to kill its temporary sandbox
+        Thread hook = new Thread(() -> {
+            run.cancel();
+            try {
+                run.report().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         ProbeReport report;
         try {

@@ -175,7 +175,10 @@ final class EnvdProcess {
 
     private void readInto(InputStream in, String kind, int chunk) {
         openReaders.incrementAndGet();
-        Thread.ofVirtual().name("envd-" + pid + "-" + kind).start(() -> {
+        // pty4j reads in a native poll (JNA) that pins a virtual thread's carrier: two open terminals would take every
+        // carrier of a 2-core machine and starve all virtual threads (HTTP handlers, streams). A platform thread each.
+        Thread.Builder builder = kind.equals("pty") ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+        builder.name("envd-" + pid + "-" + kind).start(() -> {
             byte[] buf = new byte[chunk];
             try (in) {
                 int n;

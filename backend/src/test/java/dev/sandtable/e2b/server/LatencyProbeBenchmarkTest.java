@@ -55,10 +55,11 @@ class LatencyProbeBenchmarkTest {
             StreamingLatencies.ptyEcho(server, sb, WARMUP);
             LatencyLab.start(List.of(direct), sb.id(), null, s.withIterations(WARMUP), null).await(600);
             // blocks of BLOCK rounds, the two ways in turn, so that warm-up and the machine's load fall on both alike
-            long[] watch = new long[ROUNDS], echo = new long[ROUNDS];
+            long[] watch = new long[ROUNDS], viaFiles = new long[ROUNDS], echo = new long[ROUNDS];
             double[] event = new double[ROUNDS], ptyEcho = new double[ROUNDS], create = new double[ROUNDS], start = new double[ROUNDS];
             for (int b = 0; b < ROUNDS / BLOCK; b++) {
                 System.arraycopy(StreamingLatencies.watchDir(server, sb, watched, "watched", BLOCK), 0, watch, b * BLOCK, BLOCK);
+                System.arraycopy(watchDirViaFiles(server, sb, BLOCK), 0, viaFiles, b * BLOCK, BLOCK);
                 System.arraycopy(StreamingLatencies.ptyEcho(server, sb, BLOCK), 0, echo, b * BLOCK, BLOCK);
                 ProbeReport r = LatencyLab.start(List.of(direct), sb.id(), null, s, null).await(600);
                 copy(r.results().get(0), "event", event, b);
@@ -69,6 +70,8 @@ class LatencyProbeBenchmarkTest {
             System.out.printf("%-52s %12s %12s %10s%n", "p50 in ms", "benchmark", "probe", "probe-bm");
             System.out.printf("%-52s %12.2f %12.2f %10.2f%n", "WatchDir write -> event (bm: host write; probe: /files)", p50(watch), p50(event),
                     p50(event) - p50(watch));
+            System.out.printf("%-52s %12.2f %12.2f %10.2f%n", "WatchDir write -> event (bm and probe: /files)", p50(viaFiles), p50(event),
+                    p50(event) - p50(viaFiles));
             System.out.printf("%-52s %12.2f %12.2f %10.2f%n", "PTY SendInput -> echo", p50(echo), p50(ptyEcho), p50(ptyEcho) - p50(echo));
             System.out.printf("%-52s %12s %12.2f%n", "probe: PTY create (Start with pty -> start)", "", p50(create));
             System.out.printf("%-52s %12s %12.2f%n", "probe: WatchDir request -> start", "", p50(start));
@@ -85,6 +88,31 @@ class LatencyProbeBenchmarkTest {
                 System.out.printf("  %-10s %-8s %6.1f s %s%n", res.stream().cliName(), res.verdict(), ms / 1000, m);
             }
         }
+    }
+
+    /** As StreamingLatencies.watchDir, but each file written through envd's POST /files, as the probe writes it. */
+    private static long[] watchDirViaFiles(E2bTestServer server, E2bTestServer.Created sb, int rounds) {
+        long[] out = new long[rounds];
+        String prefix = "v" + System.nanoTime() + "-";
+        try (var w = server.stream(sb, "filesystem.Filesystem/WatchDir", "{\"path\":\"watched\"}",
+                java.util.Map.of("Keepalive-Ping-Interval", "50", "Connect-Timeout-Ms", "60000"))) {
+            w.next();
+            for (int i = 0; i < rounds; i++) {
+                String name = prefix + i;
+                var req = server.envdRequest(sb, "/files?path=watched/" + name).header("Content-Type", "application/octet-stream")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build();
+                long t0 = System.nanoTime();
+                var sent = server.http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.discarding());
+                while (true) {
+                    var m = w.next();
+                    if (m == null || m.endStream()) throw new AssertionError("the watch ended");
+                    if (m.json().path("filesystem").path("name").asText().equals(name)) break;
+                }
+                out[i] = System.nanoTime() - t0;
+                if (sent.join().statusCode() != 200) throw new AssertionError("POST /files failed");
+            }
+        }
+        return out;
     }
 
     /** The iterations' values of one metric (not the evidence trial's) into block {@code b}. */
