@@ -159,6 +159,19 @@ class LatencyWindowTest {
         assertThat(colouredPixels(png)).as("the lanes' verdict colours are drawn").isGreaterThan(50);
         until("the notice says where the PNG went", () -> robot.lookup("#latency-notice").queryAs(Label.class).getText()
                 .equals("Saved PNG to " + tmp.resolve("export.png")));
+
+        // Open… the exported JSON: it joins the runs and is shown beside the run on show, A/B across the two runs
+        robot.clickOn("#latency-open");
+        until("the opened run is compared", () -> vm.compareWithProperty().get() != null);
+        assertThat(vm.history()).hasSize(2);
+        assertThat(vm.history().getFirst().origin()).isEqualTo(RunEntry.Origin.OPENED);
+        assertThat(verdicts.getColumns()).extracting(c -> c.getText()).containsExactly("Stream", "Call", "A · direct", "B · direct");
+        assertThat(vm.comparisons()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.a()).isEqualTo("A · direct");
+            assertThat(c.b()).isEqualTo("B · direct");
+            assertThat(c.ratio()).as("the same run opened again").isEqualTo(1.0);
+        });
+        assertThat(vm.lanes()).hasSize(4);
     }
 
     private static <T> T fx(java.util.concurrent.Callable<T> c) throws Exception {
