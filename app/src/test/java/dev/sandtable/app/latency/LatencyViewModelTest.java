@@ -275,6 +275,17 @@ class LatencyViewModelTest {
     }
 
     @Test
+    void theTimelineScaleEndsOnANiceStepPastTheLongestLane() {
+        Lane held = new Lane("proxy", StreamKind.WATCHDIR, true, 1874.0, 1875.0, List.of(frame(375, 1874)), Verdict.BUFFERED, "held");
+        Lane prompt = new Lane("direct", StreamKind.WATCHDIR, true, 2.0, 900.0, List.of(frame(375, 376)), Verdict.PROMPT, "ok");
+        assertThat(TimelineChart.niceStep(310)).isEqualTo(500);
+        assertThat(TimelineChart.niceStep(0.3)).isEqualTo(0.5);
+        assertThat(TimelineChart.scaleMs(List.of(prompt, held))).isEqualTo(2000);
+        assertThat(TimelineChart.scaleMs(List.of())).isEqualTo(120);
+        assertThat(held.spanMs()).isEqualTo(1875.0);
+    }
+
+    @Test
     void anEndpointFillsItsBlanksFromTheSandboxsOwn() {
         E2bConfig path = OWN.withRouting(E2bConfig.Routing.PATH, URI.create("https://cube.example.com"));
         E2bConfig proxied = new EndpointSpec("p", "https://proxy", "", "", "").resolve(path);
