@@ -96,6 +96,10 @@ final class ActionController {
         Row<?> row = a.target() == null ? null : vm.selected(a.target());
         switch (a) {
             case ADD_BACKEND -> addBackend();
+            case LATENCY_LAB -> {
+                Row<Sandbox> s = vm.selectedSandboxProperty().get();
+                dev.sandtable.app.latency.LatencyWindow.open(vm.inventory(), s == null ? null : dev.sandtable.app.latency.SandboxChoices.key(s));
+            }
             case REMOVE_BACKEND -> {
                 var b = vm.selectedBackendProperty().get();
                 if (dialogs.confirm("Remove " + b.displayName() + "?", "Its sandboxes keep running on " + b.info().endpoint()

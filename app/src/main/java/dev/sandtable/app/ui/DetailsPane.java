@@ -65,6 +65,8 @@ final class DetailsPane {
             FlowPane bar = new FlowPane(6, 6);
             bar.getStyleClass().add("details-actions");
             for (SandtableAction a : SandtableAction.values()) if (a.target() == k) bar.getChildren().add(actions.button(a, false));
+            // acts on the window (it has a sandbox picker) but belongs beside a sandbox's terminal and watch
+            if (k == ResourceKind.SANDBOX) bar.getChildren().add(actions.button(SandtableAction.LATENCY_LAB, false));
             actionBars.put(k, bar);
         }
         props.getStyleClass().add("details-props");

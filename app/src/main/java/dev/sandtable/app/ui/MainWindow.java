@@ -83,6 +83,7 @@ public final class MainWindow implements AutoCloseable {
     public void close() {
         dev.sandtable.app.terminal.TerminalWindow.closeEverything();
         dev.sandtable.app.watch.WatchWindow.closeEverything();
+        dev.sandtable.app.latency.LatencyWindow.closeEverything();
         controller.stop();
         vm.close();
         worker.shutdownNow();

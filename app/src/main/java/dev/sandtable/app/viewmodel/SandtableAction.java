@@ -29,7 +29,9 @@ public enum SandtableAction {
     /** Acts on the window, not on a backend: no operation. */
     ADD_BACKEND("Add backend…", "Shortcut+Shift+B", null, null, "Add an E2B-compatible backend (E2B, CubeSandbox, another sandtable serve)"),
     /** Acts on the backend selected in the sidebar. */
-    REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar");
+    REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar"),
+    /** Opens the latency lab's window for the selected sandbox (or with a sandbox picker): no operation. */
+    LATENCY_LAB("Latency lab…", "Shortcut+Shift+L", null, null, "Measure the latency of a sandbox's streams, directly and through a proxy (A/B)");
 
     private final String label;
     private final String shortcut;

@@ -211,7 +211,7 @@ public final class WindowViewModel implements AutoCloseable {
 
     /** Whether {@code action} may run on {@code row} (ignored for actions without a target). */
     public Availability availability(SandtableAction action, Row<?> row) {
-        if (action == SandtableAction.ADD_BACKEND) return Availability.OK;
+        if (action == SandtableAction.ADD_BACKEND || action == SandtableAction.LATENCY_LAB) return Availability.OK;
         if (action == SandtableAction.REMOVE_BACKEND) {
             BackendViewModel b = selectedBackend.get();
             if (b == null) return Availability.no("Select a backend in the sidebar first");

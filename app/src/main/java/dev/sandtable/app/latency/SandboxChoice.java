@@ -1,0 +1,28 @@
+package dev.sandtable.app.latency;
+
+import dev.sandtable.e2b.E2bConfig;
+
+/**
+ * A sandbox the lab can probe, or a temporary one the run creates on a backend and kills after.
+ *
+ * @param key       stable across refreshes: backend id and sandbox id ("backend/" for the temporary one)
+ * @param backend   the backend's display name
+ * @param sandboxId null for a temporary sandbox
+ * @param name      the sandbox's name (null for a temporary sandbox)
+ * @param config    the backend's own endpoint; null when it has none
+ * @param whyNot    why this choice cannot be probed (null when it can)
+ */
+public record SandboxChoice(String key, String backend, String sandboxId, String name, E2bConfig config, String whyNot) {
+    public boolean temporary() {
+        return sandboxId == null;
+    }
+
+    public String label() {
+        return (temporary() ? "New temporary sandbox" : name) + " · " + backend;
+    }
+
+    @Override
+    public String toString() {
+        return label();
+    }
+}
