@@ -29,7 +29,12 @@ public enum SandtableAction {
     /** Acts on the window, not on a backend: no operation. */
     ADD_BACKEND("Add backend…", "Shortcut+Shift+B", null, null, "Add an E2B-compatible backend (E2B, CubeSandbox, another sandtable serve)"),
     /** Acts on the backend selected in the sidebar. */
-    REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar");
+    REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar"),
+    // ---- devices (the native helper; no backend operation) ----
+    /** Opens the Devices window. */
+    OPEN_DEVICES("Devices…", "Shortcut+Alt+D", null, null, "Block devices and IO benchmarks through the native helper"),
+    EXPORT_IMAGE("Export as disk image…", "Shortcut+Shift+I", ResourceKind.SNAPSHOT, null, "Write the selected local snapshot as a raw ext4 image"),
+    ATTACH_SNAPSHOT("Attach as device", "Shortcut+Shift+A", ResourceKind.SNAPSHOT, null, "Export the selected local snapshot if needed and attach it read-only as a block device");
 
     private final String label;
     private final String shortcut;

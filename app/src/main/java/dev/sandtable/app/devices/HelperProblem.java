@@ -1,0 +1,48 @@
+package dev.sandtable.app.devices;
+
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.SandtableException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A failure talking to the native helper, as the Devices view shows it: what went wrong (the helper's own sentence
+ * where it sent one) and what the user can do about it.
+ */
+public record HelperProblem(String message, String hint, boolean unreachable) {
+    /** How to start the helper: the command for a session and the systemd unit for good. */
+    public static String howToStart(Path socket) {
+        return "Start it as root for this session:\n  sudo native-helper/build/sandtable-helper --socket " + socket
+                + " --image-dir ~/images\nor install the systemd socket unit (installers/native-helper/README.md):\n"
+                + "  sudo systemctl enable --now sandtable-helper.socket";
+    }
+
+    static HelperProblem of(Throwable t, Path socket, List<String> imageDirs) {
+        SandtableException e = SandtableException.of(t);
+        String m = e.getMessage() == null ? e.code().name() : e.getMessage();
+        if (e.code() == ErrorCode.UNAVAILABLE) {
+            if (m.contains("not running at")) {
+                String what = Files.exists(socket) ? "The native helper does not answer at " + socket + " (nothing listens on the socket)"
+                        : "The native helper is not running: there is no socket at " + socket;
+                return new HelperProblem(what, howToStart(socket), true);
+            }
+            return new HelperProblem(m, "The helper may have stopped or restarted; check it (systemctl status sandtable-helper)"
+                    + " and press Refresh. " + howToStart(socket), true);
+        }
+        if (e.code() == ErrorCode.UNAUTHORIZED)
+            return new HelperProblem(m, "The helper serves root, the user who started it and the group 'sandtable'. Join the group:\n"
+                    + "  sudo usermod -aG sandtable $USER   (then log in again)\nor start the helper with --allow-uid $(id -u).", true);
+        if (m.contains("outside the helper's image directories") || m.contains("must be owned by you"))
+            return new HelperProblem(m, "By path the helper opens only your own files in its image directories"
+                    + (imageDirs.isEmpty() ? " (it has none)" : " (" + String.join(", ", imageDirs) + ")")
+                    + ". Move the image there, or keep \"Open the file myself\" on so that your own permissions decide.", false);
+        if (m.contains("must be at least"))
+            return new HelperProblem(m, "An image must be at least 4 KiB and a multiple of 512 bytes. Export a local snapshot"
+                    + " (Snapshots: Export as disk image) for a ready ext4 image.", false);
+        if (e.code() == ErrorCode.UNSUPPORTED && m.contains("ublk"))
+            return new HelperProblem(m, "Attach with the loop backend, read-only; copy-on-write needs ublk.", false);
+        return new HelperProblem(m, null, false);
+    }
+}
