@@ -25,6 +25,19 @@
 static pthread_mutex_t g_dev_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct device g_devices[MAX_DEVICES];
 static uint32_t g_next_id = 1;
+/* ublk ids added but not yet in the table: recorded too, so that a helper killed mid-attach leaves nothing */
+static uint32_t g_pending_ublk[MAX_DEVICES];
+static int g_n_pending;
+static void state_write_locked(void);
+
+static void ublk_added_locked(uint32_t dev_id, int added, void *arg) {
+    (void)arg;
+    if (added && g_n_pending < MAX_DEVICES) g_pending_ublk[g_n_pending++] = dev_id;
+    if (!added)
+        for (int i = 0; i < g_n_pending; i++)
+            if (g_pending_ublk[i] == dev_id) { g_pending_ublk[i] = g_pending_ublk[--g_n_pending]; break; }
+    state_write_locked();
+}
 
 static uint64_t now_us(void) {
     struct timespec ts;
@@ -51,6 +64,7 @@ static void state_write_locked(void) {
     snprintf(final, sizeof final, "%s/devices", g_cfg.state_dir);
     FILE *f = fopen(tmp, "we");
     if (!f) { fprintf(stderr, "sandtable-helper: cannot write %s: %s\n", tmp, strerror(errno)); return; }
+    for (int i = 0; i < g_n_pending; i++) fprintf(f, "ublk %u\n", g_pending_ublk[i]);
     for (int i = 0; i < MAX_DEVICES; i++) {
         struct device *d = &g_devices[i];
         if (!d->used) continue;
@@ -401,7 +415,9 @@ static void op_attach(struct conn *c, uint32_t req) {
     d->mode = (int)mode;
     d->image_fd = -1;
     d->loop.fd = -1;
-    snprintf(d->image, sizeof d->image, "%s", has(&c->f, T_PATH) ? c->f.str[T_PATH] : "(passed descriptor)");
+    if (has(&c->f, T_PATH)) snprintf(d->image, sizeof d->image, "%s", c->f.str[T_PATH]);
+    else if (has(&c->f, T_IMAGE)) snprintf(d->image, sizeof d->image, "%.200s (passed descriptor)", c->f.str[T_IMAGE]);
+    else snprintf(d->image, sizeof d->image, "(passed descriptor)");
     const char *why = "";
     int r;
     if (backend == BACKEND_LOOP) {
@@ -424,7 +440,7 @@ static void op_attach(struct conn *c, uint32_t req) {
         } else {
             r = 0;
         }
-        if (r == 0) r = ublk_start(&d->ublk, &t, (uint16_t)queues, (uint16_t)depth, &why);
+        if (r == 0) r = ublk_start(&d->ublk, &t, (uint16_t)queues, (uint16_t)depth, ublk_added_locked, NULL, &why);
         if (r == 0) snprintf(d->dev_path, sizeof d->dev_path, "/dev/ublkb%u", d->ublk->info.dev_id);
         if (r < 0) {
             if (d->cow) { cow_close(d->cow); free(d->cow); d->cow = NULL; }
@@ -436,7 +452,13 @@ static void op_attach(struct conn *c, uint32_t req) {
         if (r < 0) {
             why = "the device did not become ready";
             if (d->kind == DEV_LOOP) loop_detach(&d->loop);
-            else { ublk_stop(d->ublk); if (d->cow) { cow_close(d->cow); free(d->cow); } close(d->image_fd); }
+            else {
+                uint32_t dev_id = d->ublk->info.dev_id;
+                ublk_stop(d->ublk);
+                ublk_added_locked(dev_id, 0, NULL);
+                if (d->cow) { cow_close(d->cow); free(d->cow); }
+                close(d->image_fd);
+            }
         }
     }
     if (r < 0) {
@@ -448,6 +470,9 @@ static void op_attach(struct conn *c, uint32_t req) {
     d->ready_us = now_us() - t0;
     d->id = g_next_id++;
     d->used = 1;
+    if (d->kind == DEV_UBLK) /* now recorded as a table entry instead */
+        for (int i = 0; i < g_n_pending; i++)
+            if (g_pending_ublk[i] == d->ublk->info.dev_id) { g_pending_ublk[i] = g_pending_ublk[--g_n_pending]; break; }
     state_write_locked();
     struct wbuf w = WBUF(c);
     write_device(&w, d, "attached");

@@ -124,15 +124,17 @@ static void *queue_main(void *arg) {
         r = io_uring_wait_cqe(&q->ring, &cqe);
         if (r == -EINTR) continue;
         if (r < 0) break;
-        uint16_t tag = (uint16_t)cqe->user_data;
-        int res = cqe->res;
-        io_uring_cqe_seen(&q->ring, cqe);
-        if (res != UBLK_IO_RES_OK || tag >= d->depth) { live--; continue; } /* -ENODEV: the device is stopping */
-        uint8_t *buf = q->bufs + (size_t)tag * UBLK_IO_BUF_BYTES;
-        int result = ublk_handle_io(&d->target, &q->descs[tag], buf, UBLK_IO_BUF_BYTES);
-        struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
-        ublk_prep_io_sqe(sqe, d->cdev_fd, d->legacy_opcodes ? UBLK_IO_COMMIT_AND_FETCH_REQ : UBLK_U_IO_COMMIT_AND_FETCH_REQ,
-                         q->q_id, tag, result, (uint64_t)(uintptr_t)buf);
+        do { /* serve every completed fetch, then submit all the commits at once */
+            uint16_t tag = (uint16_t)cqe->user_data;
+            int res = cqe->res;
+            io_uring_cqe_seen(&q->ring, cqe);
+            if (res != UBLK_IO_RES_OK || tag >= d->depth) { live--; continue; } /* -ENODEV: the device is stopping */
+            uint8_t *buf = q->bufs + (size_t)tag * UBLK_IO_BUF_BYTES;
+            int result = ublk_handle_io(&d->target, &q->descs[tag], buf, UBLK_IO_BUF_BYTES);
+            struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
+            ublk_prep_io_sqe(sqe, d->cdev_fd, d->legacy_opcodes ? UBLK_IO_COMMIT_AND_FETCH_REQ : UBLK_U_IO_COMMIT_AND_FETCH_REQ,
+                             q->q_id, tag, result, (uint64_t)(uintptr_t)buf);
+        } while (live > 0 && io_uring_peek_cqe(&q->ring, &cqe) == 0);
         io_uring_submit(&q->ring);
     }
     return NULL;
@@ -160,7 +162,8 @@ static void queues_teardown(struct ublk_dev *d, int joined_upto) {
     }
 }
 
-int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, const char **why) {
+int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, ublk_added_fn added,
+               void *arg, const char **why) {
     if (nr_queues < 1 || nr_queues > UBLK_MAX_QUEUES || depth < 1 || depth > UBLK_MAX_DEPTH) {
         *why = "queue count must be 1-16 and queue depth 1-1024";
         return -EINVAL;
@@ -191,6 +194,7 @@ int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_q
         r = CTRL(d, ADD_DEV, &c);
     }
     if (r < 0) { *why = "ublk ADD_DEV failed"; goto fail_ctrl; }
+    if (added) added(d->info.dev_id, 1, arg);
     d->nr_queues = d->info.nr_hw_queues; /* the kernel may clamp to the CPU count */
 
     struct ublk_params p = {.len = sizeof p, .types = UBLK_PARAM_TYPE_BASIC};
@@ -248,7 +252,7 @@ fail_queues: {
     }
 fail_dev: {
         struct ublksrv_ctrl_cmd del = {.dev_id = d->info.dev_id, .queue_id = 0xFFFF};
-        CTRL(d, DEL_DEV, &del);
+        if (CTRL(d, DEL_DEV, &del) >= 0 && added) added(d->info.dev_id, 0, arg);
     }
 fail_ctrl:
     io_uring_queue_exit(&d->ctrl_ring);

@@ -57,9 +57,13 @@ struct ublk_dev {
 int ublk_available(void);
 /* GET_FEATURES (6.5+): the kernel's feature bits, or 0 when unknown. */
 uint64_t ublk_features(void);
+/* Called right after ADD_DEV with the new device's id (added=1), and again with added=0 if setup then fails and the
+ * device is deleted: lets the caller record the id before anything else can go wrong (crash recovery). */
+typedef void (*ublk_added_fn)(uint32_t dev_id, int added, void *arg);
 /* Creates, serves and starts a device; on success *out is live as /dev/ublkb<info.dev_id>. Returns 0 or -errno,
  * with *why a static explanation. */
-int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, const char **why);
+int ublk_start(struct ublk_dev **out, const struct ublk_target *t, uint16_t nr_queues, uint16_t depth, ublk_added_fn added,
+               void *arg, const char **why);
 /* Stops and deletes the device and frees it. */
 void ublk_stop(struct ublk_dev *d);
 /* Stops and deletes a device left by an earlier helper that was killed (crash recovery); 0, -ENOENT or -errno. */

@@ -66,9 +66,20 @@ public final class HelperClient implements AutoCloseable {
 
     /** Connects and says hello; blocks briefly. Fails with UNAVAILABLE when no helper listens there. */
     public static HelperClient connect(Path socket) {
+        return connect(socket, false);
+    }
+
+    /**
+     * The JDK's Unix channel, or with {@code native_} a libc socket that can pass descriptors (used for one attach
+     * that passes an image's descriptor, on a connection of its own).
+     */
+    private static HelperClient connect(Path socket, boolean native_) {
         Transport t;
         try {
-            t = Transport.open(socket);
+            if (native_ && !NativeSocket.available())
+                throw new SandtableException(ErrorCode.UNSUPPORTED, "passing an image's descriptor needs native access"
+                        + " (java --enable-native-access=ALL-UNNAMED); or let the helper open the path (--by-path)");
+            t = native_ ? NativeSocket.connect(socket) : new ChannelTransport(socket);
         } catch (IOException e) {
             throw new SandtableException(ErrorCode.UNAVAILABLE, "the native helper is not running at " + socket
                     + " (" + e.getMessage() + "); start it as root: native-helper/build/sandtable-helper --socket " + socket
@@ -76,6 +87,7 @@ public final class HelperClient implements AutoCloseable {
         }
         HelperClient c = new HelperClient(socket, t);
         try {
+            checkServer(socket, t.untrustedServer());
             Fields f = c.call(Wire.OP_HELLO, new Fields.Writer().u16(Wire.T_PROTO_MIN, Wire.VERSION)
                     .u16(Wire.T_PROTO_MAX, Wire.VERSION).string(Wire.T_CLIENT, "sandtable-java"), null, CALL_TIMEOUT);
             c.protocol = (int) f.number(Wire.T_PROTO, 0);
@@ -85,6 +97,16 @@ public final class HelperClient implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * The socket must be served by root (the real helper) or by this same user (a helper started for development
+     * without root): anyone else could be impersonating the helper to collect what clients send it.
+     */
+    private static void checkServer(Path socket, String untrustedServer) {
+        if (untrustedServer != null)
+            throw new SandtableException(ErrorCode.UNAUTHORIZED, "refusing the helper socket " + socket + ": it is served by "
+                    + untrustedServer + ", neither root nor you");
     }
 
     public static CompletableFuture<HelperClient> connectAsync(Path socket) {
@@ -124,9 +146,11 @@ public final class HelperClient implements AutoCloseable {
                     .u16(Wire.T_QUEUES, r.queues())
                     .u16(Wire.T_DEPTH, r.queueDepth());
             Path image = r.image().toAbsolutePath().normalize();
-            if (r.passDescriptor()) {
+            if (r.passDescriptor()) { // the JDK's channels cannot carry a descriptor: a libc connection for this one request
                 w.string(Wire.T_IMAGE, image.toString());
-                return AttachedDevice.of(call(Wire.OP_ATTACH, w, image, CALL_TIMEOUT));
+                try (HelperClient side = connect(socket, true)) {
+                    return AttachedDevice.of(side.call(Wire.OP_ATTACH, w, image, CALL_TIMEOUT));
+                }
             }
             w.string(Wire.T_PATH, image.toString());
             return AttachedDevice.of(call(Wire.OP_ATTACH, w, null, CALL_TIMEOUT));
@@ -222,9 +246,8 @@ public final class HelperClient implements AutoCloseable {
 
         void close();
 
-        static Transport open(Path socket) throws IOException {
-            return NativeSocket.available() ? NativeSocket.connect(socket) : new ChannelTransport(socket);
-        }
+        /** Null when the listening process (SO_PEERCRED) is root or this user, else who it is. */
+        String untrustedServer();
     }
 
     static final class ChannelTransport implements Transport {
@@ -241,9 +264,18 @@ public final class HelperClient implements AutoCloseable {
         }
 
         @Override
+        public String untrustedServer() {
+            try {
+                String user = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+                return user.equals("root") || user.equals("0") || user.equals(System.getProperty("user.name")) ? null : "user " + user;
+            } catch (IOException | UnsupportedOperationException e) {
+                return null; // not Linux: the socket's directory permissions are the only check
+            }
+        }
+
+        @Override
         public void send(ByteBuffer frame, Path passFileOf) throws IOException {
-            if (passFileOf != null)
-                throw new SandtableException(ErrorCode.UNSUPPORTED, "passing a descriptor needs native access (java.lang.foreign)");
+            if (passFileOf != null) throw new IllegalStateException("the JDK's Unix channels cannot pass a descriptor");
             while (frame.hasRemaining()) ch.write(frame);
         }
 

@@ -23,13 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @SuppressWarnings("restricted")
 final class NativeSocket implements HelperClient.Transport {
     private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, O_RDONLY = 0, O_CLOEXEC = 0x80000,
-            SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, SHUT_RDWR = 2, EINTR = 4;
+            SOL_SOCKET = 1, SCM_RIGHTS = 1, SO_PEERCRED = 17, MSG_NOSIGNAL = 0x4000, SHUT_RDWR = 2, EINTR = 4;
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SOCKET, CONNECT, SENDMSG, READ, OPEN, CLOSE, SHUTDOWN, STRERROR;
+    private static final MethodHandle SOCKET, CONNECT, SENDMSG, READ, OPEN, CLOSE, SHUTDOWN, STRERROR, GETSOCKOPT, GETUID;
 
     static {
-        MethodHandle[] h = new MethodHandle[8];
+        MethodHandle[] h = new MethodHandle[10];
         try {
             if (System.getProperty("os.name").equals("Linux") && ValueLayout.ADDRESS.byteSize() == 8) {
                 Linker l = Linker.nativeLinker();
@@ -45,11 +45,13 @@ final class NativeSocket implements HelperClient.Transport {
                 h[6] = l.downcallHandle(l.defaultLookup().find("shutdown").orElseThrow(), FunctionDescriptor.of(I, I, I));
                 h[7] = l.downcallHandle(l.defaultLookup().find("strerror").orElseThrow(),
                         FunctionDescriptor.of(A.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), I));
+                h[8] = l.downcallHandle(l.defaultLookup().find("getsockopt").orElseThrow(), FunctionDescriptor.of(I, I, I, I, A, A));
+                h[9] = l.downcallHandle(l.defaultLookup().find("getuid").orElseThrow(), FunctionDescriptor.of(I));
             }
         } catch (IllegalCallerException | UnsupportedOperationException e) {
             java.util.Arrays.fill(h, null); // no native access: the JDK channel, without descriptor passing
         }
-        SOCKET = h[0]; CONNECT = h[1]; SENDMSG = h[2]; READ = h[3]; OPEN = h[4]; CLOSE = h[5]; SHUTDOWN = h[6]; STRERROR = h[7];
+        SOCKET = h[0]; CONNECT = h[1]; SENDMSG = h[2]; READ = h[3]; OPEN = h[4]; CLOSE = h[5]; SHUTDOWN = h[6]; STRERROR = h[7]; GETSOCKOPT = h[8]; GETUID = h[9];
     }
 
     private final int fd;
@@ -157,6 +159,22 @@ final class NativeSocket implements HelperClient.Transport {
             throw e;
         } catch (Throwable t) {
             throw new IOException(t);
+        }
+    }
+
+    @Override
+    public String untrustedServer() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cred = a.allocate(12, 4); // struct ucred { pid, uid, gid }
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, 12);
+            int rc = (int) GETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_PEERCRED, cred, len);
+            if (rc < 0) return null;
+            int uid = cred.get(ValueLayout.JAVA_INT, 4);
+            int me = (int) GETUID.invokeExact();
+            return uid == 0 || uid == me ? null : "uid " + Integer.toUnsignedString(uid);
+        } catch (Throwable t) {
+            return null;
         }
     }
 

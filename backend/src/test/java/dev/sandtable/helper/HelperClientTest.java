@@ -76,7 +76,7 @@ class HelperClientTest {
                     .hasMessageContaining("outside the helper's image directories");
             AttachedDevice d = c.attach(AttachRequest.readOnly(outside).withBackend(DeviceBackend.LOOP).passingDescriptor(true)).join();
             assertThat(d.sizeBytes()).isEqualTo(64 * 1024);
-            assertThat(d.image()).isEqualTo("(passed descriptor)");
+            assertThat(d.image()).isEqualTo(outside + " (passed descriptor)");
             c.detach(d.id()).join();
         }
     }
@@ -128,6 +128,58 @@ class HelperClientTest {
             futures.forEach(f -> assertThat(f.join()).isNotNull());
         } finally {
             clients.forEach(HelperClient::close);
+        }
+    }
+
+    @Test
+    void aDeviceWatchSeesAttachAndDetach() throws Exception {
+        Path image = helper.image("watched.img", 1 << 16, (byte) 3);
+        java.util.concurrent.BlockingQueue<HelperDeviceWatch.Update> updates = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (HelperDeviceWatch watch = HelperDeviceWatch.start(helper.socket, Duration.ofMillis(50), updates::add);
+             HelperClient c = helper.client()) {
+            assertThat(next(updates)).isInstanceOf(HelperDeviceWatch.Update.Devices.class);
+            AttachedDevice d = c.attach(AttachRequest.readOnly(image).withBackend(DeviceBackend.LOOP)).join();
+            HelperDeviceWatch.Update seen;
+            do seen = next(updates);
+            while (!(seen instanceof HelperDeviceWatch.Update.Devices(List<AttachedDevice> ds) && ds.stream().anyMatch(x -> x.id() == d.id())));
+            c.detach(d.id()).join();
+            do seen = next(updates);
+            while (!(seen instanceof HelperDeviceWatch.Update.Devices(List<AttachedDevice> after) && after.stream().noneMatch(x -> x.id() == d.id())));
+        }
+        try (HelperDeviceWatch none = HelperDeviceWatch.start(dir.resolve("no.sock"), Duration.ofMillis(50), updates::add)) {
+            HelperDeviceWatch.Update u;
+            do u = next(updates);
+            while (!(u instanceof HelperDeviceWatch.Update.Unavailable));
+            assertThat(((HelperDeviceWatch.Update.Unavailable) u).reason()).contains("not running");
+        }
+    }
+
+    private static HelperDeviceWatch.Update next(java.util.concurrent.BlockingQueue<HelperDeviceWatch.Update> q) throws InterruptedException {
+        HelperDeviceWatch.Update u = q.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(u).as("an update within 30 s").isNotNull();
+        return u;
+    }
+
+    @Test
+    void refusesASocketServedBySomeoneElse() throws Exception {
+        // a "helper" listening as nobody where the client expects the real one: the client must not talk to it
+        Path squat = Files.createTempDirectory(Path.of("/tmp"), "squat");
+        Files.setPosixFilePermissions(squat, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path sock = squat.resolve("helper.sock");
+        Path bin = HelperBinary.find().orElseThrow();
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin.toString(), "serve",
+                "--socket", sock.toString(), "--state-dir", squat.resolve("state").toString(), "--allow-uid", "0")
+                .redirectErrorStream(true).redirectOutput(squat.resolve("log").toFile()).start();
+        try {
+            for (int i = 0; i < 500 && !Files.exists(sock); i++) Thread.sleep(10);
+            assertThat(sock).exists();
+            assertCode(() -> HelperClient.connect(sock), ErrorCode.UNAUTHORIZED, "neither root nor you");
+        } finally {
+            p.destroy();
+            p.waitFor();
+            try (var files = Files.walk(squat)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

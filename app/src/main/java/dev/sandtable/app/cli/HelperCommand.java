@@ -33,7 +33,7 @@ final class HelperCommand implements Callable<Integer> {
     @ParentCommand
     SandtableCli root;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "The helper's socket (default: $XDG_RUNTIME_DIR/sandtable/helper.sock, else /run/sandtable/helper.sock).")
+    @Option(names = "--socket", paramLabel = "PATH", description = "The helper's socket (default: $SANDTABLE_HELPER_SOCKET, else $XDG_RUNTIME_DIR/sandtable/helper.sock when it exists, else /run/sandtable/helper.sock).")
     Path socket;
 
     @Override
@@ -176,6 +176,9 @@ final class HelperCommand implements Callable<Integer> {
         Snapshot snap = ctx.inventory().snapshots().stream().filter(s -> s.id().equals(ref) || s.name().equals(ref)).findFirst()
                 .orElseThrow(() -> SandtableException.notFound("snapshot", ref));
         Path tree = ctx.paths().snapshots().resolve(snap.id()).resolve("tree");
+        if (!java.nio.file.Files.isDirectory(tree))
+            throw new SandtableException(ErrorCode.UNSUPPORTED, "snapshot '" + snap.name() + "' is not stored on this machine:"
+                    + " only the local runtime's snapshots can be exported");
         Path image = out != null ? out : ctx.paths().data().resolve("images").resolve(snap.name() + ".img");
         long size = Ext4Image.fromTree(tree, image, snap.name());
         if (ctx.json) ctx.printJson(new Exported(snap.name(), snap.id(), image.toAbsolutePath().toString(), size));
