@@ -137,6 +137,8 @@ public final class BenchPanel {
         chart.setId("bench-chart");
         chart.setLegendVisible(false);
         chart.setAnimated(false);
+        chart.getXAxis().setAnimated(false); // an animated category axis leaves the new bars undrawn when the categories change
+        chart.getYAxis().setAnimated(false);
         chart.setCategoryGap(1);
         chart.setBarGap(0);
         chart.setTitle("Latency histogram (estimated from the percentiles)");

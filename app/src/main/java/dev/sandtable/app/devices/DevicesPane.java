@@ -73,7 +73,10 @@ public final class DevicesPane {
         refresh.setOnAction(e -> vm.refresh());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(10, title, dot, status, spacer, new Label("Socket"), socket, refresh);
+        Label socketLabel = new Label("Socket");
+        for (Region r : new Region[]{title, socketLabel, refresh}) r.setMinWidth(Region.USE_PREF_SIZE);
+        socket.setMinWidth(160);
+        HBox header = new HBox(10, title, dot, status, spacer, socketLabel, socket, refresh);
         header.setAlignment(Pos.CENTER_LEFT);
 
         bench = new BenchPanel(vm);
@@ -120,11 +123,17 @@ public final class DevicesPane {
         caps.setId("devices-caps");
         caps.setHgap(12);
         caps.setVgap(5);
+        javafx.scene.layout.ColumnConstraints names = new javafx.scene.layout.ColumnConstraints();
+        names.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints values = new javafx.scene.layout.ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        values.setMinWidth(120);
+        caps.getColumnConstraints().addAll(names, values);
         Label capsTitle = new Label("Capabilities");
         capsTitle.getStyleClass().add("section-title");
         VBox capsCard = new VBox(8, capsTitle, caps);
         capsCard.getStyleClass().add("devices-card");
-        capsCard.setPrefWidth(320);
+        capsCard.setPrefWidth(380);
         capsCard.setMinWidth(260);
         vm.capabilitiesProperty().addListener((o, a, c) -> showCaps(c));
         showCaps(vm.capabilitiesProperty().get());
@@ -157,11 +166,11 @@ public final class DevicesPane {
         table.setPlaceholder(empty);
         table.getColumns().add(column("ID", 46, d -> String.valueOf(d.id())));
         table.getColumns().add(column("Device", 110, AttachedDevice::devicePath));
-        table.getColumns().add(column("Backend", 70, d -> d.backend().name().toLowerCase(Locale.ROOT)));
+        table.getColumns().add(column("Backend", 84, d -> d.backend().name().toLowerCase(Locale.ROOT)));
         table.getColumns().add(column("Mode", 150, d -> (d.mode() == AttachMode.COPY_ON_WRITE ? "copy-on-write" : "read-only")
                 + (d.directIo() ? ", direct" : "")));
         table.getColumns().add(column("Size", 80, d -> Formats.bytes(d.sizeBytes())));
-        table.getColumns().add(column("Ready in", 80, d -> LatencyHistogram.format(d.readyTime())));
+        table.getColumns().add(column("Ready in", 90, d -> LatencyHistogram.format(d.readyTime())));
         table.getColumns().add(column("State", 80, AttachedDevice::state));
         table.getColumns().add(column("Image", 260, AttachedDevice::image));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -194,18 +203,20 @@ public final class DevicesPane {
         capRow(r++, "openat2", yes(c.openat2()), null);
         capRow(r++, "Attaches with", c.preferredBackend() == null ? "nothing" : c.preferredBackend().name().toLowerCase(Locale.ROOT), null);
         capRow(r, "Image folders", c.imageDirectories().isEmpty() ? "none (images are passed as open files)"
-                : String.join("\n", c.imageDirectories()), "Paths the helper opens itself; any file you can read can be passed as an open file");
+                : String.join("\n", c.imageDirectories()), null);
     }
 
     private void capRow(int r, String name, String value, String why) {
         Label n = new Label(name);
         n.getStyleClass().add("prop-name");
+        n.setMinWidth(Region.USE_PREF_SIZE);
         Label v = new Label(value);
         v.getStyleClass().add("prop-value");
         v.setId("cap-" + name.toLowerCase(Locale.ROOT).replace(' ', '-').replace("_", ""));
         v.setWrapText(true);
+        v.setMaxWidth(Double.MAX_VALUE);
+        v.setTooltip(new Tooltip(why == null ? value : value + "\n" + why));
         if (why != null) {
-            v.setTooltip(new Tooltip(why));
             v.getStyleClass().add(Styles.WARNING);
         }
         caps.addRow(r, n, v);

@@ -195,7 +195,7 @@ public final class DevicesViewModel implements AutoCloseable {
                     }
                     capabilities.set(r.caps());
                     status.set(Status.CONNECTED);
-                    statusText.set("Connected to " + r.caps().server() + " at " + s);
+                    statusText.set("Connected to " + r.caps().server());
                     connectionProblem.set(null);
                     if (!devices.equals(r.devices())) devices.setAll(r.devices());
                     done.complete(null);

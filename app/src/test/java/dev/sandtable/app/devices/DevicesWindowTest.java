@@ -60,6 +60,8 @@ class DevicesWindowTest {
     void open() throws Exception {
         FxToolkit.registerPrimaryStage();
         vm = fx(() -> {
+            // the theme the main window sets for the whole application (the styles use its colours)
+            javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
             DevicesViewModel m = new DevicesViewModel(HelperSession.Connector.real(), Platform::runLater);
             m.socketProperty().set(helper.socket.toString());
             return m;
