@@ -31,6 +31,9 @@ public record HelperProblem(String message, String hint, boolean unreachable) {
             return new HelperProblem(m, "The helper may have stopped or restarted; check it (systemctl status sandtable-helper)"
                     + " and press Refresh. " + howToStart(socket), true);
         }
+        if (e.code() == ErrorCode.UNAUTHORIZED && m.contains("refusing the helper socket"))
+            return new HelperProblem(m, "Some other user's process listens there and could be posing as the helper. Use the"
+                    + " helper's own socket (/run/sandtable/helper.sock under systemd) or remove the stale one. " + howToStart(socket), true);
         if (e.code() == ErrorCode.UNAUTHORIZED)
             return new HelperProblem(m, "The helper serves root, the user who started it and the group 'sandtable'. Join the group:\n"
                     + "  sudo usermod -aG sandtable $USER   (then log in again)\nor start the helper with --allow-uid $(id -u).", true);
@@ -38,6 +41,9 @@ public record HelperProblem(String message, String hint, boolean unreachable) {
             return new HelperProblem(m, "By path the helper opens only your own files in its image directories"
                     + (imageDirs.isEmpty() ? " (it has none)" : " (" + String.join(", ", imageDirs) + ")")
                     + ". Move the image there, or keep \"Open the file myself\" on so that your own permissions decide.", false);
+        if (m.contains("needs native access"))
+            return new HelperProblem(m, "Start the app with ./sandtable (it allows native access), or turn \"Open the file myself\""
+                    + " off and attach a file in the helper's image folders by path.", false);
         if (m.contains("must be at least"))
             return new HelperProblem(m, "An image must be at least 4 KiB and a multiple of 512 bytes. Export a local snapshot"
                     + " (Snapshots: Export as disk image) for a ready ext4 image.", false);

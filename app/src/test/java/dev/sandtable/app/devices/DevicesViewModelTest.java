@@ -120,6 +120,17 @@ class DevicesViewModelTest {
     }
 
     @Test
+    void aSocketServedBySomeoneElseIsNotTrusted() {
+        fake.connectError = new SandtableException(ErrorCode.UNAUTHORIZED,
+                "refusing the helper socket /tmp/h.sock: it is served by uid 1001, neither root nor you");
+        vm.socketProperty().set("/tmp/h.sock");
+        vm.refresh().exceptionally(e -> null).join();
+        HelperProblem p = vm.connectionProblemProperty().get();
+        assertThat(p.message()).contains("neither root nor you");
+        assertThat(p.hint()).contains("posing as the helper").doesNotContain("usermod");
+    }
+
+    @Test
     void aPathOutsideTheImageFoldersNamesThemAndTheWayAround() throws Exception {
         refresh();
         fake.attachError = new SandtableException(ErrorCode.INVALID_ARGUMENT,
