@@ -48,6 +48,7 @@ public final class AttachDialog {
         image.setPromptText("/path/to/image.img");
         image.setPrefColumnCount(30);
         Button browse = new Button("Browse…");
+        browse.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         browse.setOnAction(e -> {
             FileChooser chooser = new FileChooser();
             chooser.setTitle("Choose a disk image");
@@ -98,11 +99,20 @@ public final class AttachDialog {
         grid.setVgap(10);
         grid.getStyleClass().add("form");
         grid.addRow(0, label("Image"), imageRow);
+        Availability ublkWhy = vm.backendChoice(DeviceBackend.UBLK);
+        Label ublkHint = new Label(ublkWhy.enabled() ? "" : ublkWhy.reason());
+        ublkHint.setId("attach-ublk-reason");
+        ublkHint.getStyleClass().add("form-hint");
+        ublkHint.setWrapText(true);
+        ublkHint.setMaxWidth(460);
+        ublkHint.setVisible(!ublkWhy.enabled());
+        ublkHint.setManaged(!ublkWhy.enabled());
         grid.addRow(1, label("Backend"), backendRow);
-        grid.addRow(2, label("Mode"), modeRow);
-        grid.addRow(3, new Label(), direct);
-        grid.addRow(4, new Label(), openMyself);
-        grid.add(error, 0, 5, 2, 1);
+        grid.add(ublkHint, 1, 2);
+        grid.addRow(3, label("Mode"), modeRow);
+        grid.addRow(4, new Label(), direct);
+        grid.addRow(5, new Label(), openMyself);
+        grid.add(error, 0, 6, 2, 1);
         d.getDialogPane().setContent(grid);
         d.getDialogPane().getStylesheets().add(dev.sandtable.app.ui.MainWindow.class.getResource("sandtable.css").toExternalForm());
 
@@ -162,6 +172,7 @@ public final class AttachDialog {
     private static Label label(String s) {
         Label l = new Label(s);
         l.getStyleClass().add("form-label");
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         return l;
     }
 }

@@ -155,6 +155,8 @@ class DevicesWindowTest {
             Tooltip tip = (Tooltip) dialogRoot.lookup("#attach-ublk-wrap").getProperties().get("javafx.scene.control.Tooltip");
             assertThat(tip.getText()).contains("has no ublk").contains("/dev/ublk-control");
             assertThat(dialogRoot.lookup("#attach-cow").isDisabled()).isTrue();
+            assertThat(dialogRoot.lookup("#attach-ublk-reason").isVisible()).isTrue();
+            assertThat(((Label) dialogRoot.lookup("#attach-ublk-reason")).getText()).isEqualTo(tip.getText());
         }
         assertThat(((RadioButton) dialogRoot.lookup("#attach-loop")).isSelected()).isEqualTo(!ublk);
         fx(() -> {

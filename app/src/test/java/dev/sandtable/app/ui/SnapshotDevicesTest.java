@@ -112,5 +112,11 @@ class SnapshotDevicesTest {
         WindowDriver.fx(() -> w.vm().attachSnapshot(snap));
         w.until("two devices", () -> devices.devices().size() == 2);
         assertThat(Files.getLastModifiedTime(image).toMillis()).isEqualTo(before);
+
+        // Ctrl+Alt+D opens the Devices window on the same view model: both devices listed
+        w.shortcut(KeyCode.ALT, KeyCode.D);
+        w.until("the Devices window lists both", () -> javafx.stage.Window.getWindows().stream().filter(javafx.stage.Window::isShowing)
+                .map(x -> x.getScene().getRoot().lookup("#devices-table")).filter(java.util.Objects::nonNull)
+                .anyMatch(t -> ((javafx.scene.control.TableView<?>) t).getItems().size() == 2));
     }
 }
