@@ -26,18 +26,4 @@ final class HelperErrors {
         };
         return new HelperException(kind, code, "native helper: " + msg);
     }
-
-    /** A helper error that keeps the protocol's own code (for callers that distinguish, say, a vanished device). */
-    public static final class HelperException extends SandtableException {
-        private final int helperCode;
-
-        HelperException(ErrorCode code, int helperCode, String message) {
-            super(code, message);
-            this.helperCode = helperCode;
-        }
-
-        public int helperCode() {
-            return helperCode;
-        }
-    }
 }

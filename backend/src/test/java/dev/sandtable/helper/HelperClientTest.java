@@ -94,6 +94,8 @@ class HelperClientTest {
             assertCode(() -> c.attach(AttachRequest.readOnly(helper.images.resolve("link.img"))).join(),
                     ErrorCode.INVALID_ARGUMENT, "symbolic link");
             assertCode(() -> c.detach(987654).join(), ErrorCode.NOT_FOUND, "no attached device with id 987654");
+            assertThatThrownBy(() -> c.detach(987654).join()).cause().isInstanceOf(HelperException.class)
+                    .satisfies(e -> assertThat(((HelperException) e).helperCode()).isEqualTo(HelperErrors.E_NOT_FOUND));
             if (!Files.exists(Path.of("/dev/ublk-control")))
                 assertCode(() -> c.attach(AttachRequest.readOnly(image).withBackend(DeviceBackend.UBLK)).join(),
                         ErrorCode.UNSUPPORTED, "this kernel has no ublk");
