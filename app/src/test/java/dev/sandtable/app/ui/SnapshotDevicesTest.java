@@ -113,6 +113,17 @@ class SnapshotDevicesTest {
         w.until("two devices", () -> devices.devices().size() == 2);
         assertThat(Files.getLastModifiedTime(image).toMillis()).isEqualTo(before);
 
+        // "Export as disk image…" writes where the user chose (the save dialog is the platform's; the view model is called here)
+        Path chosen = dir.resolve("exports/web.img");
+        Path written = WindowDriver.fx(() -> w.vm().exportImage(snap, chosen)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(written).isEqualTo(chosen);
+        try (RandomAccessFile f = new RandomAccessFile(chosen.toFile(), "r")) {
+            f.seek(1080);
+            assertThat(f.readUnsignedByte()).isEqualTo(0x53);
+        }
+        Availability synthetic2 = WindowDriver.fx(() -> w.vm().availability(SandtableAction.ATTACH_SNAPSHOT, snapshotRow("web-1-base")));
+        assertThat(synthetic2.reason()).startsWith("Only local snapshots");
+
         // Ctrl+Alt+D opens the Devices window on the same view model: both devices listed
         w.shortcut(KeyCode.ALT, KeyCode.D);
         w.until("the Devices window lists both", () -> javafx.stage.Window.getWindows().stream().filter(javafx.stage.Window::isShowing)
