@@ -153,6 +153,13 @@ final class ActionController {
                 if (dialogs.confirm("Delete pool " + p.value().name() + "?", "Its idle members are destroyed; "
                         + p.value().inUse() + " claimed sandboxes are destroyed too.", "Delete")) vm.deletePool(p);
             }
+            case OPEN_DEVICES -> dev.sandtable.app.devices.DevicesWindow.open(vm.devices());
+            case EXPORT_IMAGE -> {
+                Row<Snapshot> s = (Row<Snapshot>) row;
+                dialogs.imageFile(s.value().name(), dev.sandtable.app.devices.SnapshotImages.defaultImage(s))
+                        .ifPresent(path -> vm.exportImage(s, path));
+            }
+            case ATTACH_SNAPSHOT -> vm.attachSnapshot((Row<Snapshot>) row);
             case DELETE_TEMPLATE -> {
                 Row<Template> t = (Row<Template>) row;
                 if (dialogs.confirm("Delete template " + t.value().name() + "?", "Existing sandboxes and pools keep running.", "Delete"))

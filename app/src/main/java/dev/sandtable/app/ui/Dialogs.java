@@ -228,6 +228,21 @@ final class Dialogs {
         return l;
     }
 
+    /** Where to write a snapshot's disk image: a save dialog starting at {@code suggested}. */
+    Optional<java.nio.file.Path> imageFile(String snapshot, java.nio.file.Path suggested) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Export " + snapshot + " as a disk image");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Raw ext4 image (*.img)", "*.img"));
+        try {
+            java.nio.file.Files.createDirectories(suggested.getParent());
+            chooser.setInitialDirectory(suggested.getParent().toFile());
+        } catch (java.io.IOException e) {
+            // start wherever the platform starts
+        }
+        chooser.setInitialFileName(suggested.getFileName().toString());
+        return Optional.ofNullable(chooser.showSaveDialog(owner)).map(java.io.File::toPath);
+    }
+
     /** "Enter: Create · Esc: Cancel" under every form: the keyboard works the dialog too. */
     static Label keys(String okLabel) {
         Label l = new Label("Enter: " + okLabel + "  ·  Esc: Cancel");

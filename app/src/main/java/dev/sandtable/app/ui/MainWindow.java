@@ -48,6 +48,7 @@ public final class MainWindow implements AutoCloseable {
         scene.getStylesheets().add(MainWindow.class.getResource("sandtable.css").toExternalForm());
         StartupTrace.mark("scene made");
         controller.build(scene);
+        vm.devices().probeInBackground(true);
         StartupTrace.mark("controls built");
         stage.setTitle("Sandtable");
         stage.setMinWidth(960);
@@ -84,6 +85,7 @@ public final class MainWindow implements AutoCloseable {
         dev.sandtable.app.terminal.TerminalWindow.closeEverything();
         dev.sandtable.app.watch.WatchWindow.closeEverything();
         dev.sandtable.app.latency.LatencyWindow.closeEverything();
+        dev.sandtable.app.devices.DevicesWindow.closeEverything();
         controller.stop();
         vm.close();
         worker.shutdownNow();

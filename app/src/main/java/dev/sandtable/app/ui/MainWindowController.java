@@ -174,6 +174,7 @@ public final class MainWindowController {
         vm.selectedSnapshotProperty().addListener((o, a, b) -> r.run());
         vm.selectedTemplateProperty().addListener((o, a, b) -> r.run());
         vm.selectedBackendProperty().addListener((o, a, b) -> r.run());
+        vm.devices().statusProperty().addListener((o, a, b) -> r.run());
         vm.claims().claims().addListener((javafx.collections.MapChangeListener<String, dev.sandtable.spi.Claim>) c -> r.run());
         vm.runner().running().addListener((ListChangeListener<OperationRunner.Running>) c -> {
             r.run();
@@ -304,6 +305,8 @@ public final class MainWindowController {
         Menu snapshot = new Menu("Snapshot");
         for (SandtableAction a : List.of(SandtableAction.RESTORE, SandtableAction.MAKE_TEMPLATE, SandtableAction.DELETE_SNAPSHOT))
             snapshot.getItems().add(actions.menuItem(a));
+        snapshot.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.EXPORT_IMAGE),
+                actions.menuItem(SandtableAction.ATTACH_SNAPSHOT));
         Menu pool = new Menu("Pool");
         for (SandtableAction a : List.of(SandtableAction.CREATE_POOL, SandtableAction.CLAIM, SandtableAction.RESIZE_POOL, SandtableAction.DELETE_POOL))
             pool.getItems().add(actions.menuItem(a));
@@ -326,7 +329,8 @@ public final class MainWindowController {
         activity.setSelected(true);
         activity.setAccelerator(Shortcuts.parse("Shortcut+J"));
         activity.selectedProperty().addListener((o, a, on) -> toggleActivity(on));
-        view.getItems().addAll(new SeparatorMenuItem(), filter, activity);
+        view.getItems().addAll(new SeparatorMenuItem(), filter, activity, new SeparatorMenuItem(),
+                actions.menuItem(SandtableAction.OPEN_DEVICES));
         menuBar.getMenus().setAll(app, sandbox, snapshot, pool, template, view);
     }
 

@@ -41,6 +41,7 @@ final class Sidebar {
         vm.inventory().backends().addListener((javafx.collections.ListChangeListener<BackendViewModel>) c -> listBackends.run());
         vm.selectedBackendProperty().addListener((o, a, b) -> listBackends.run());
         listBackends.run();
+        root.getChildren().addAll(section("DEVICES"), helperRow(vm.devices()));
         root.getChildren().add(section("RESOURCES"));
         addNav(ResourceKind.SANDBOX, "Sandboxes", "Shortcut+1", vm.inventory().sandboxes());
         addNav(ResourceKind.POOL, "Pools", "Shortcut+2", vm.inventory().pools());
@@ -92,6 +93,45 @@ final class Sidebar {
         row.setId("backend-item-" + b.displayName().replaceAll("[^A-Za-z0-9_-]", "_"));
         row.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"),
                 vm.inventory().backends().size() > 1 && vm.selectedBackendProperty().get() == b);
+        return row;
+    }
+
+    /** The native helper like a backend: a dot, what it has attached or why it cannot be used; a click opens Devices. */
+    private HBox helperRow(dev.sandtable.app.devices.DevicesViewModel d) {
+        Circle dot = new Circle(4.5);
+        dot.getStyleClass().add("conn-dot");
+        Label name = new Label("Native helper");
+        name.getStyleClass().add("backend-name");
+        Label status = new Label();
+        status.getStyleClass().add("backend-status");
+        status.setId("sidebar-devices-status");
+        HBox row = new HBox(10, dot, new VBox(1, name, status));
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().add("backend-item");
+        row.setId("sidebar-devices");
+        Tooltip tip = new Tooltip();
+        Tooltip.install(row, tip);
+        Runnable render = () -> {
+            var st = d.statusProperty().get();
+            dot.getStyleClass().removeIf(c -> c.startsWith("conn-") && !c.equals("conn-dot"));
+            dot.getStyleClass().add(Badges.connectionStyle(switch (st) {
+                case CONNECTED -> dev.sandtable.spi.ConnectionState.CONNECTED;
+                case UNREACHABLE -> dev.sandtable.spi.ConnectionState.DISCONNECTED;
+                case UNKNOWN, CONNECTING -> dev.sandtable.spi.ConnectionState.CONNECTING;
+            }));
+            int n = d.devices().size();
+            status.setText(switch (st) {
+                case CONNECTED -> n == 0 ? "no devices attached" : n == 1 ? "1 device attached" : n + " devices attached";
+                case UNREACHABLE -> "not available";
+                case UNKNOWN, CONNECTING -> "checking…";
+            });
+            tip.setText(d.statusTextProperty().get() + "\nDevices: attach images, run IO benchmarks  (Ctrl+Alt+D)");
+        };
+        d.statusProperty().addListener((o, a, b) -> render.run());
+        d.statusTextProperty().addListener((o, a, b) -> render.run());
+        d.devices().addListener((javafx.collections.ListChangeListener<Object>) c -> render.run());
+        render.run();
+        row.setOnMouseClicked(e -> dev.sandtable.app.devices.DevicesWindow.open(d));
         return row;
     }
 

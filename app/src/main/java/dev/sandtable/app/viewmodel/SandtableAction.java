@@ -31,7 +31,12 @@ public enum SandtableAction {
     /** Acts on the backend selected in the sidebar. */
     REMOVE_BACKEND("Remove backend…", "Shortcut+Alt+B", null, null, "Remove the added backend selected in the sidebar"),
     /** Opens the latency lab's window for the selected sandbox (or with a sandbox picker): no operation. */
-    LATENCY_LAB("Latency lab…", "Shortcut+Shift+L", null, null, "Measure the latency of a sandbox's streams, directly and through a proxy (A/B)");
+    LATENCY_LAB("Latency lab…", "Shortcut+Shift+L", null, null, "Measure the latency of a sandbox's streams, directly and through a proxy (A/B)"),
+    // ---- devices (the native helper; no backend operation) ----
+    /** Opens the Devices window. */
+    OPEN_DEVICES("Devices…", "Shortcut+Alt+D", null, null, "Block devices and IO benchmarks through the native helper"),
+    EXPORT_IMAGE("Export as disk image…", "Shortcut+Shift+I", ResourceKind.SNAPSHOT, null, "Write the selected local snapshot as a raw ext4 image"),
+    ATTACH_SNAPSHOT("Attach as device", "Shortcut+Shift+A", ResourceKind.SNAPSHOT, null, "Export the selected local snapshot if needed and attach it read-only as a block device");
 
     private final String label;
     private final String shortcut;

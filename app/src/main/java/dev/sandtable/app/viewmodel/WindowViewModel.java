@@ -51,6 +51,8 @@ public final class WindowViewModel implements AutoCloseable {
     private final FilterModel<Pool, Object> poolFilter;
     private final FilterModel<Snapshot, SnapshotState> snapshotFilter;
     private final FilterModel<Template, TemplateKind> templateFilter;
+    private final dev.sandtable.app.devices.DevicesViewModel devices;
+    private final Executor ui;
 
     /**
      * @param ui     runs completions on the UI thread (Platform::runLater; Runnable::run in tests)
@@ -71,6 +73,8 @@ public final class WindowViewModel implements AutoCloseable {
         this.remotes = new RemoteBackends(inventory, store, remoteFactory, worker);
         this.now = new SimpleObjectProperty<>(clock.instant());
         this.runner = new OperationRunner(inventory, notifier, ui, worker);
+        this.ui = ui;
+        this.devices = new dev.sandtable.app.devices.DevicesViewModel(dev.sandtable.app.devices.HelperSession.Connector.real(), ui);
         for (Backend b : backends) inventory.connect(b);
         List<String> problems = remotes.restoreSaved();
         if (!problems.isEmpty()) notifier.error("Some saved backends could not be added", String.join("\n", problems));
@@ -212,6 +216,8 @@ public final class WindowViewModel implements AutoCloseable {
     /** Whether {@code action} may run on {@code row} (ignored for actions without a target). */
     public Availability availability(SandtableAction action, Row<?> row) {
         if (action == SandtableAction.ADD_BACKEND || action == SandtableAction.LATENCY_LAB) return Availability.OK;
+        if (action == SandtableAction.OPEN_DEVICES) return Availability.OK;
+        if (action == SandtableAction.EXPORT_IMAGE || action == SandtableAction.ATTACH_SNAPSHOT) return deviceRule(action, row);
         if (action == SandtableAction.REMOVE_BACKEND) {
             BackendViewModel b = selectedBackend.get();
             if (b == null) return Availability.no("Select a backend in the sidebar first");
@@ -274,6 +280,46 @@ public final class WindowViewModel implements AutoCloseable {
         if (a == SandtableAction.DELETE_TEMPLATE && t.templateKind() != TemplateKind.SNAPSHOT)
             return Availability.no("Template " + t.name() + " is built in; only templates made from snapshots can be deleted");
         return Availability.OK;
+    }
+
+    // ---- devices (the native helper) ----
+
+    /** The Devices view's state; the window probes the helper so that the snapshot actions know whether it answers. */
+    public dev.sandtable.app.devices.DevicesViewModel devices() {
+        return devices;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Availability deviceRule(SandtableAction a, Row<?> row) {
+        if (row == null || !(row.value() instanceof Snapshot)) return Availability.no("Select a snapshot first");
+        String busy = runner.busyWith(row.id());
+        if (busy != null) return Availability.no(busy);
+        Availability local = dev.sandtable.app.devices.SnapshotImages.exportable((Row<Snapshot>) row);
+        if (!local.enabled() || a == SandtableAction.EXPORT_IMAGE) return local;
+        return devices.helperAvailability();
+    }
+
+    /** Writes a local snapshot as a raw ext4 image (off the UI thread; listed under the running tasks). */
+    public CompletableFuture<java.nio.file.Path> exportImage(Row<Snapshot> row, java.nio.file.Path image) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Exporting " + n + " as a disk image", "Export " + n,
+                () -> CompletableFuture.completedFuture(dev.sandtable.app.devices.SnapshotImages.export(row, image)),
+                p -> notifier.info("Exported " + n, p + " (ext4, " + Formats.bytes(p.toFile().length()) + ")"));
+    }
+
+    /** Exports the snapshot unless a current image exists, then attaches that image read-only through the helper. */
+    public CompletableFuture<dev.sandtable.helper.AttachedDevice> attachSnapshot(Row<Snapshot> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Attaching " + n + " as a device", "Attach " + n, () -> {
+            java.nio.file.Path image = dev.sandtable.app.devices.SnapshotImages.ensureImage(row);
+            CompletableFuture<dev.sandtable.helper.AttachedDevice> attached = new CompletableFuture<>();
+            ui.execute(() -> devices.attach(dev.sandtable.app.devices.AttachForm.readOnly(image).withBackend(devices.preferredBackend()))
+                    .whenComplete((d, e) -> {
+                        if (e != null) attached.completeExceptionally(e);
+                        else attached.complete(d);
+                    }));
+            return attached;
+        }, d -> notifier.info("Attached " + n + " as " + d.devicePath(), "Read-only. The Devices view (Ctrl+Alt+D) lists it and detaches it"));
     }
 
     // ---- backends ----
@@ -469,6 +515,7 @@ public final class WindowViewModel implements AutoCloseable {
 
     @Override
     public void close() {
+        devices.close();
         inventory.close();
     }
 }
