@@ -50,6 +50,7 @@ public final class MainWindow implements AutoCloseable {
         controller.build(scene);
         StartupTrace.mark("controls built");
         stage.setTitle("Sandtable");
+        stage.getIcons().setAll(Icons.appIcons());
         stage.setMinWidth(960);
         stage.setMinHeight(600);
         stage.setScene(scene);
