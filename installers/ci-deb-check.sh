@@ -23,6 +23,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# the packaging of the native-helper's files, on stand-ins (the real ones may not be in this checkout yet)
+bash installers/linux/finish-deb-test.sh
+
 # the native-helper (when this checkout has it) goes into the package: build it first
 if [ -f native-helper/Makefile ] && [ -d installers/native-helper ]; then
   say "building the native-helper"

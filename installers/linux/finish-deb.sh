@@ -34,8 +34,10 @@ done
 # its kind belongs, unless installers/native-helper/install.map says otherwise (lines: SOURCE DESTINATION MODE,
 # SOURCE relative to the repository, DESTINATION absolute). The binary is the one the .service's ExecStart= names,
 # taken from native-helper/build/.
+# (NATIVE_HELPER_FILES and NATIVE_HELPER_BUILD point elsewhere for linux/finish-deb-test.sh.)
 native_helper() {
-  local src="$root/installers/native-helper" f dest exe bin
+  local src="${NATIVE_HELPER_FILES:-$root/installers/native-helper}" build="${NATIVE_HELPER_BUILD:-$root/native-helper/build}"
+  local f dest exe bin mode
   [ -d "$src" ] || return 0
   if [ -f "$src/install.map" ]; then
     while read -r f dest mode; do
@@ -60,7 +62,7 @@ native_helper() {
     [ -f "$f" ] || continue
     exe="$(sed -n 's/^ExecStart=[-@+!:]*\([^[:space:]]*\).*/\1/p' "$f" | head -n 1)"
     [ -n "$exe" ] || continue
-    bin="$root/native-helper/build/$(basename "$exe")"
+    bin="$build/$(basename "$exe")"
     [ -x "$bin" ] || { echo "finish-deb: $(basename "$f") runs $exe, but $bin is not built" >&2; exit 1; }
     install -D -m 0755 "$bin" "$tree$exe"
   done
