@@ -24,8 +24,13 @@ public final class Icons {
 
     /** The application icon, smallest first (for {@code Stage.getIcons()}); empty if the icons jar is missing. */
     public static List<Image> appIcons() {
-        return APP_SIZES.stream().map(s -> resource("app/sandtable-" + s + ".png")).filter(u -> u != null)
-                .map(u -> new Image(u.toExternalForm())).toList();
+        return AppIcons.ALL;
+    }
+
+    /** Loaded on first use, once for every window. */
+    private static final class AppIcons {
+        static final List<Image> ALL = APP_SIZES.stream().map(s -> resource("app/sandtable-" + s + ".png"))
+                .filter(u -> u != null).map(u -> new Image(u.toExternalForm())).toList();
     }
 
     /** The application icon drawn at {@code size} px (one of the rendered sizes), or null. */
@@ -61,7 +66,16 @@ public final class Icons {
         return v;
     }
 
-    private static URL resource(String path) {
+    /** Where a small icon's PNG is on the class path, or null (tests). */
+    static URL smallResource(String name) {
+        return resource("small/" + name + ".png");
+    }
+
+    static List<Integer> appSizes() {
+        return APP_SIZES;
+    }
+
+    static URL resource(String path) {
         return Icons.class.getResource("/dev/sandtable/icons/" + path);
     }
 }

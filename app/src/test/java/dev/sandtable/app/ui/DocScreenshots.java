@@ -17,8 +17,10 @@ import java.util.function.Consumer;
  * Writes the screenshots the documentation shows (docs/images/*.png), from the real window on the demo inventory
  * of the synthetic backend, headless through Monocle. Not a test: it runs only through the documented command
  * <pre>./mvnw -B -q -Pscreenshots package</pre>
- * which sets {@code -Dsandtable.docs.images=docs/images}. A new view adds its scene to {@link #SCENES}; the docs then
- * link {@code images/<file>} ({@code DocImagesTest} checks that every image the docs show is one of these scenes).
+ * which sets {@code -Dsandtable.docs.images=docs/images}. A new view adds its scene to {@link #DEMO}; the docs then
+ * link {@code images/<file>} ({@code DocImagesTest} checks that every image the docs show is one of {@link #SCENES}).
+ * A view that needs other backends than the demo (Docker, Kubernetes, a latency run) adds its own list to
+ * {@link #SCENES} and a test method that starts the window on those backends and calls {@link #take}.
  */
 @EnabledIfSystemProperty(named = "sandtable.docs.images", matches = ".+")
 class DocScreenshots {
@@ -42,8 +44,8 @@ class DocScreenshots {
         };
     }
 
-    /** Every screenshot in the docs, in the order they are taken. */
-    static final List<Scene> SCENES = List.of(
+    /** The scenes on the synthetic backend's demo inventory, taken in this order in one window. */
+    static final List<Scene> DEMO = List.of(
             new Scene("main-window.png", Capture.WINDOW, w -> {
                 w.shortcut(KeyCode.DIGIT1);
                 w.clickRow("sandbox", "web-1");
@@ -81,6 +83,9 @@ class DocScreenshots {
                 settle();
             }, w -> w.type(KeyCode.ESCAPE)));
 
+    /** Every screenshot in the docs. */
+    static final List<Scene> SCENES = java.util.stream.Stream.of(DEMO).flatMap(List::stream).toList();
+
     private final WindowDriver w = new WindowDriver();
     private Backend backend;
 
@@ -91,13 +96,18 @@ class DocScreenshots {
     }
 
     @Test
-    void takeEveryScene() throws Exception {
-        Path dir = Path.of(System.getProperty("sandtable.docs.images"));
-        Files.createDirectories(dir);
+    void demoScenes() throws Exception {
         backend = BackendFactory.demoSynthetic(0);
         w.start(List.of(backend));
         w.until("the demo inventory shows", () -> w.names("sandbox").size() > 3);
-        for (Scene scene : SCENES) {
+        take(DEMO);
+    }
+
+    /** Brings the started window into each scene's state in turn and writes its picture. */
+    private void take(List<Scene> scenes) throws Exception {
+        Path dir = Path.of(System.getProperty("sandtable.docs.images"));
+        Files.createDirectories(dir);
+        for (Scene scene : scenes) {
             scene.show().accept(w);
             settle();
             capture(scene, dir.resolve(scene.file()));
