@@ -61,9 +61,14 @@ xvfb-run -a -s "-screen 0 1440x900x24" bash -c '
   app=$!
   for _ in $(seq 1 90); do
     # the main window: titled Sandtable and at least its minimum size (GTK also makes a small hidden leader window)
-    size=$(xwininfo -root -tree | grep "\"Sandtable\": (" | grep -oE " [0-9]+x[0-9]+\+" | tr -d " +" | awk -Fx "\$1 >= 900 && \$2 >= 550" | head -n 1)
-    if [ -n "$size" ]; then
-      echo "ci-deb-check: the window is up: Sandtable, $size"
+    win=$(xwininfo -root -tree | grep "\"Sandtable\": (" | awk "{ for (i = 1; i <= NF; i++) if (\$i ~ /^[0-9]+x[0-9]+\+/) {
+            split(\$i, g, /[x+]/); if (g[1] >= 900 && g[2] >= 550) print \$1, g[1] \"x\" g[2] } }" | head -n 1)
+    if [ -n "$win" ]; then
+      echo "ci-deb-check: the window is up: Sandtable, ${win#* }"
+      # it carries the app icon (Stage icons become the X property window managers and task bars read)
+      icon=$(xprop -id "${win%% *}" -notype _NET_WM_ICON | grep -o "Icon ([0-9]* x [0-9]*)" | head -n 1)
+      [ -n "$icon" ] || { echo "ci-deb-check: the window has no icon (_NET_WM_ICON)" >&2; kill "$app"; exit 1; }
+      echo "ci-deb-check: its icon: $icon"
       # the window reaches the service it started: the installed command line sees the same one
       for _ in $(seq 1 60); do sandtable ls >/dev/null 2>&1 && break; sleep 0.5; done
       ok=1
