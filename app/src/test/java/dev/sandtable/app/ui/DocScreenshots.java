@@ -95,9 +95,16 @@ class DocScreenshots {
         if (backend != null) backend.close();
     }
 
+    /**
+     * Every window and backend here tells time by this stopped clock (and the profile runs the JVM in UTC), so that
+     * the same code gives the same pictures: a retake changes only the files whose view changed.
+     */
+    static final java.time.Clock STOPPED = java.time.Clock.fixed(java.time.Instant.parse("2026-11-23T09:30:00Z"), java.time.ZoneOffset.UTC);
+
     @Test
     void demoScenes() throws Exception {
-        backend = BackendFactory.demoSynthetic(0);
+        backend = BackendFactory.demoSynthetic(0, STOPPED);
+        dev.sandtable.app.AppContext.useClock(STOPPED);
         w.start(List.of(backend));
         w.until("the demo inventory shows", () -> w.names("sandbox").size() > 3);
         take(DEMO);
@@ -121,6 +128,9 @@ class DocScreenshots {
             Window win = scene.capture() == Capture.WINDOW ? w.stage
                     : Window.getWindows().stream().filter(x -> x != w.stage && x.isShowing() && x.isFocused()).findFirst()
                       .orElseThrow(() -> new IllegalStateException(scene.file() + ": no dialog is showing"));
+            // a blinking caret would make each retake differ
+            win.getScene().getRoot().lookupAll(".text-input").forEach(n -> n.setStyle("-fx-display-caret: false;"));
+            win.getScene().getRoot().applyCss();
             return win.getScene().snapshot(null);
         });
         int wd = (int) image.getWidth(), ht = (int) image.getHeight();
