@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 public final class AppContext {
     private static volatile Supplier<List<Backend>> backends = BackendFactory::fromSystemProperties;
     private static volatile Supplier<RemoteBackendStore> remoteStore = AppContext::savedRemotes;
+    private static volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     private AppContext() {
     }
@@ -42,9 +43,20 @@ public final class AppContext {
         remoteStore = () -> memory;
     }
 
+    /** The window's clock: "3 s ago" is measured against it (the system's, unless {@link #useClock} set another). */
+    public static java.time.Clock clock() {
+        return clock;
+    }
+
+    /** Makes the next window tell time by {@code c} (the documentation's screenshots stop it, so they repeat exactly). */
+    public static void useClock(java.time.Clock c) {
+        clock = c;
+    }
+
     /** Back to the production choice. */
     public static void reset() {
         backends = BackendFactory::fromSystemProperties;
         remoteStore = AppContext::savedRemotes;
+        clock = java.time.Clock.systemUTC();
     }
 }

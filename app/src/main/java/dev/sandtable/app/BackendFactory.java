@@ -57,7 +57,12 @@ public final class BackendFactory {
 
     /** A synthetic backend with a small, readable demo inventory, plus {@code extra} generated sandboxes. */
     public static SyntheticBackend demoSynthetic(int extra) {
-        SyntheticBackend b = new SyntheticBackend("local", "Local (synthetic)", java.time.Clock.systemUTC());
+        return demoSynthetic(extra, java.time.Clock.systemUTC());
+    }
+
+    /** The demo inventory, its times told by {@code clock}. */
+    public static SyntheticBackend demoSynthetic(int extra, java.time.Clock clock) {
+        SyntheticBackend b = new SyntheticBackend("local", "Local (synthetic)", clock);
         for (String n : List.of("web-1", "web-2", "api-gateway", "worker-a", "worker-b", "notebook")) {
             if (Names.isValid(n)) b.create(CreateSandboxRequest.fromTemplate(n, SyntheticBackend.TEMPLATE)).join();
         }

@@ -43,6 +43,7 @@ public final class TerminalWindow {
         scene.getAccelerators().put(Shortcuts.parse("Shortcut+Shift+T"), this::addTab);
         stage.setScene(scene);
         stage.setTitle("Terminals · " + sandboxName);
+        stage.getIcons().setAll(dev.sandtable.app.ui.Icons.appIcons());
         stage.setOnHidden(e -> closeAll());
         tabs.getTabs().addListener((javafx.collections.ListChangeListener<Tab>) c -> {
             while (c.next()) for (Tab t : c.getRemoved()) if (t instanceof TerminalTab tt) tt.close();

@@ -28,7 +28,7 @@ public final class MainWindow implements AutoCloseable {
         StartupTrace.mark("theme set");
         DeferredNotifier notifier = new DeferredNotifier();
         Executor ui = javafx.application.Platform::runLater;
-        vm = new WindowViewModel(backends, notifier, ui, worker, java.time.Clock.systemUTC(),
+        vm = new WindowViewModel(backends, notifier, ui, worker, dev.sandtable.app.AppContext.clock(),
                 dev.sandtable.app.AppContext.remoteStore(), dev.sandtable.app.viewmodel.RemoteBackends::e2b);
         vm.inventory().setReorderInterval(java.time.Duration.ofSeconds(1));
         controller = new MainWindowController(vm, stage);
@@ -51,6 +51,7 @@ public final class MainWindow implements AutoCloseable {
         vm.devices().probeInBackground(true);
         StartupTrace.mark("controls built");
         stage.setTitle("Sandtable");
+        stage.getIcons().setAll(Icons.appIcons());
         stage.setMinWidth(960);
         stage.setMinHeight(600);
         stage.setScene(scene);

@@ -32,6 +32,7 @@ final class Sidebar {
         root.getStyleClass().add("sidebar");
         Label brand = new Label("Sandtable");
         brand.getStyleClass().add("brand");
+        brand.setGraphic(Icons.app(24));
         Label tagline = new Label("sandboxes · pools · snapshots");
         tagline.getStyleClass().add("brand-tagline");
         VBox backends = new VBox(2);
@@ -43,10 +44,10 @@ final class Sidebar {
         listBackends.run();
         root.getChildren().addAll(section("DEVICES"), helperRow(vm.devices()));
         root.getChildren().add(section("RESOURCES"));
-        addNav(ResourceKind.SANDBOX, "Sandboxes", "Shortcut+1", vm.inventory().sandboxes());
-        addNav(ResourceKind.POOL, "Pools", "Shortcut+2", vm.inventory().pools());
-        addNav(ResourceKind.SNAPSHOT, "Snapshots", "Shortcut+3", vm.inventory().snapshots());
-        addNav(ResourceKind.TEMPLATE, "Templates", "Shortcut+4", vm.inventory().templates());
+        addNav(ResourceKind.SANDBOX, "Sandboxes", "Shortcut+1", vm.inventory().sandboxes(), "sandbox");
+        addNav(ResourceKind.POOL, "Pools", "Shortcut+2", vm.inventory().pools(), "pool");
+        addNav(ResourceKind.SNAPSHOT, "Snapshots", "Shortcut+3", vm.inventory().snapshots(), "snapshot");
+        addNav(ResourceKind.TEMPLATE, "Templates", "Shortcut+4", vm.inventory().templates(), "template");
         Region spacer = new Region();
         VBox.setVgrow(spacer, Priority.ALWAYS);
         Label hint = new Label("Ctrl+K  Command palette");
@@ -74,7 +75,9 @@ final class Sidebar {
         status.getStyleClass().add("backend-status");
         status.setId("backend-status-" + b.id());
         VBox text = new VBox(1, name, status);
-        HBox row = new HBox(10, dot, text);
+        HBox row = new HBox(8, dot, text);
+        javafx.scene.image.ImageView kindIcon = Icons.backend(b.info().kind());
+        if (kindIcon != null) row.getChildren().add(1, kindIcon);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("backend-item");
         Tooltip tip = new Tooltip();
@@ -135,8 +138,10 @@ final class Sidebar {
         return row;
     }
 
-    private void addNav(ResourceKind kind, String title, String shortcut, LiveTable<?> table) {
+    private void addNav(ResourceKind kind, String title, String shortcut, LiveTable<?> table, String icon) {
         Label name = new Label(title);
+        name.setGraphic(Icons.small(icon));
+        name.setGraphicTextGap(8);
         Label count = new Label();
         count.getStyleClass().add("nav-count");
         count.textProperty().bind(table.totalProperty().asString("%,d"));

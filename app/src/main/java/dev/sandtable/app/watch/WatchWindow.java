@@ -20,6 +20,7 @@ public final class WatchWindow {
         vm = new WatchViewModel(backend, sandboxId, Platform::runLater);
         stage.setScene(new Scene(new WatchPane(vm).view(), 900, 560));
         stage.setTitle("Watch directory · " + sandboxName);
+        stage.getIcons().setAll(dev.sandtable.app.ui.Icons.appIcons());
     }
 
     /** Shows the sandbox's watch window (created on first use). Call on the FX thread. */
