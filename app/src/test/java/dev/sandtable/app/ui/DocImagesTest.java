@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The docs show only screenshots that the documented command takes: every image linked from README.md and docs/*.md
- * is a {@link DocScreenshots} scene, and docs/images holds nothing else. (The command itself is
+ * is taken by the screenshot command ({@link DocScreenshots#allFiles()}), and docs/images holds nothing else. (The command itself is
  * {@code ./mvnw -B -q -Pscreenshots package}; this test does not take the pictures.)
  */
 class DocImagesTest {
@@ -24,7 +24,7 @@ class DocImagesTest {
 
     @Test
     void everyLinkedImageIsAScreenshotTheCommandTakes() throws Exception {
-        Set<String> scenes = DocScreenshots.SCENES.stream().map(DocScreenshots.Scene::file).collect(Collectors.toSet());
+        Set<String> scenes = DocScreenshots.allFiles();
         Set<String> linked = new TreeSet<>();
         try (Stream<Path> docs = Stream.concat(Stream.of(ROOT.resolve("README.md")), Files.list(ROOT.resolve("docs")))) {
             for (Path md : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
@@ -40,12 +40,12 @@ class DocImagesTest {
             }
         }
         assertThat(linked).as("the docs show screenshots").isNotEmpty();
-        assertThat(scenes).as("images linked from the docs that no DocScreenshots scene takes").containsAll(linked);
+        assertThat(scenes).as("images linked from the docs that the screenshot command does not take").containsAll(linked);
     }
 
     @Test
     void docsImagesHoldsOnlyTheScenesPictures() throws Exception {
-        Set<String> scenes = DocScreenshots.SCENES.stream().map(DocScreenshots.Scene::file).collect(Collectors.toSet());
+        Set<String> scenes = DocScreenshots.allFiles();
         try (Stream<Path> files = Files.list(ROOT.resolve("docs/images"))) {
             Set<String> pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).collect(Collectors.toCollection(TreeSet::new));
             assertThat(pngs).as("docs/images (run ./mvnw -B -q -Pscreenshots package to refresh it)").isEqualTo(new TreeSet<>(scenes));

@@ -83,8 +83,18 @@ class DocScreenshots {
                 settle();
             }, w -> w.type(KeyCode.ESCAPE)));
 
-    /** Every screenshot in the docs. */
+    /** The screenshots this class takes: deterministic (stopped clock, demo data), so a retake is byte-identical. */
     static final List<Scene> SCENES = java.util.stream.Stream.of(DEMO).flatMap(List::stream).toList();
+
+    /**
+     * Every screenshot in the docs: {@link #SCENES} plus those of live runs, which the same command takes but which
+     * show measured numbers and so differ from run to run ({@code LatencyScreenshots}: a real probe through nginx).
+     */
+    static java.util.Set<String> allFiles() {
+        java.util.Set<String> all = new java.util.TreeSet<>(dev.sandtable.app.latency.LatencyScreenshots.FILES);
+        SCENES.forEach(s -> all.add(s.file()));
+        return all;
+    }
 
     private final WindowDriver w = new WindowDriver();
     private Backend backend;
