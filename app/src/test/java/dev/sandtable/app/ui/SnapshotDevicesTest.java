@@ -96,7 +96,7 @@ class SnapshotDevicesTest {
         w.shortcut(KeyCode.SHIFT, KeyCode.A);
         w.until("the device is attached", () -> devices.devices().size() == 1);
         AttachedDevice d = WindowDriver.fx(() -> devices.devices().getFirst());
-        assertThat(d.image()).isEqualTo("(passed descriptor)");
+        assertThat(d.image()).endsWith("web-snap.img (passed descriptor)");
         assertThat(d.mode()).isEqualTo(dev.sandtable.helper.AttachMode.READ_ONLY);
         Path image = RuntimePaths.under(dir.resolve("home")).data().resolve("images/web-snap.img");
         assertThat(image).isRegularFile();
