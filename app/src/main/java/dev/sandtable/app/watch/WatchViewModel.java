@@ -58,6 +58,7 @@ public final class WatchViewModel implements AutoCloseable {
     private final LongProperty keepalives = new SimpleLongProperty();
     private final Map<FsEvent.FsEventType, LongProperty> perType = new EnumMap<>(FsEvent.FsEventType.class);
     private final ObjectProperty<Duration> startLatency = new SimpleObjectProperty<>();
+    private String mechanism = "";
     private final BooleanProperty followTail = new SimpleBooleanProperty(true);
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -160,12 +161,13 @@ public final class WatchViewModel implements AutoCloseable {
             case WatchState.Connecting c -> setStatus(Status.CONNECTING, "Connecting…");
             case WatchState.Started st -> {
                 startLatency.set(st.startLatency());
-                setStatus(Status.LIVE, "Live · started in " + millis(st.startLatency()));
+                mechanism = st.mechanism() == null ? "" : " · " + st.mechanism();
+                setStatus(Status.LIVE, "Live · started in " + millis(st.startLatency()) + mechanism);
             }
             case WatchState.Keepalive k -> {
                 keepalives.set(keepalives.get() + 1);
                 if (status.get() == Status.LIVE)
-                    statusText.set("Live · started in " + millis(startLatency.get()) + " · keepalives " + keepalives.get());
+                    statusText.set("Live · started in " + millis(startLatency.get()) + mechanism + " · keepalives " + keepalives.get());
             }
             case WatchState.Ended e -> {
                 watch = null;
