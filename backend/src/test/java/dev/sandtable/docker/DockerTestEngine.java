@@ -20,15 +20,15 @@ import java.util.concurrent.TimeUnit;
  * {@code sandtable-test/busybox:1}, made once per engine with an import of a busybox-static root filesystem
  * (no registry is needed).
  */
-final class DockerTestEngine {
-    static final String IMAGE = "sandtable-test/busybox:1";
+public final class DockerTestEngine {
+    public static final String IMAGE = "sandtable-test/busybox:1";
     static final Path BUSYBOX = Path.of("/bin/busybox");
 
     private DockerTestEngine() {
     }
 
     /** The engine to test against; skips (fails in CI) when none answers. */
-    static DockerHost require() {
+    public static DockerHost require() {
         DockerHost host = DockerHost.fromEnvironment();
         String problem = null;
         try (DockerConnection c = DockerConnection.open(host, "test engine")) {
@@ -42,7 +42,7 @@ final class DockerTestEngine {
     }
 
     /** Imports the test image into this engine unless it has it. */
-    static synchronized void ensureImage(DockerClient client, DockerHost host) {
+    public static synchronized void ensureImage(DockerClient client, DockerHost host) {
         try {
             client.inspectImageCmd(IMAGE).exec();
             return;
@@ -90,7 +90,7 @@ final class DockerTestEngine {
     }
 
     /** Runs a command in a container and returns its output (stdout and stderr). */
-    static String run(DockerClient client, String containerId, String... cmd) {
+    public static String run(DockerClient client, String containerId, String... cmd) {
         String exec = client.execCreateCmd(containerId).withAttachStdout(true).withAttachStderr(true).withCmd(cmd).exec().getId();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -110,7 +110,7 @@ final class DockerTestEngine {
         }
     }
 
-    static DockerClient rawClient(DockerHost host) {
+    public static DockerClient rawClient(DockerHost host) {
         return DockerConnection.open(host, "test").client();
     }
 }

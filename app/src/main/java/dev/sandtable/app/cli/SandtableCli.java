@@ -48,6 +48,17 @@ public final class SandtableCli implements Callable<Integer> {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as JSON, for scripts.")
     boolean json;
 
+    // --- Docker backend (docs/docker-backend.md)
+    @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = {"Act on: service (the default: your Sandtable service) or docker (a Docker engine, directly).",
+                    "For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
+    String backendName;
+
+    @Option(names = "--docker-host", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "The Docker engine for --backend docker (default: DOCKER_HOST, the current context, /var/run/docker.sock).")
+    String dockerHost;
+    // ---
+
     final CliContext ctx;
 
     SandtableCli(CliContext ctx) {
@@ -68,6 +79,8 @@ public final class SandtableCli implements Callable<Integer> {
                     .setExecutionStrategy(parsed -> {
                         ctx.home = cli.home;
                         ctx.json = cli.json;
+                        ctx.backendName = cli.backendName;
+                        ctx.dockerHost = cli.dockerHost;
                         return new CommandLine.RunLast().execute(parsed);
                     })
                     .setParameterExceptionHandler(SandtableCli::usageError)
@@ -129,18 +142,18 @@ public final class SandtableCli implements Callable<Integer> {
                @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label to attach; repeatable.") Map<String, String> labels) {
         if (template != null && snapshot != null)
             throw new CommandLine.ParameterException(new CommandLine(this), "give --template or --from-snapshot, not both");
-        Sandbox s = CliContext.await(ctx.service().create(new CreateSandboxRequest(name, template, snapshot, labels)));
+        Sandbox s = CliContext.await(ctx.backend().create(new CreateSandboxRequest(name, template, snapshot, labels)));
         return printSandbox("created sandbox", s);
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a running sandbox (its processes are frozen).")
     int pause(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
-        return printSandbox("paused", CliContext.await(ctx.service().pause(ref)));
+        return printSandbox("paused", CliContext.await(ctx.backend().pause(ref)));
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused sandbox.")
     int resume(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
-        return printSandbox("resumed", CliContext.await(ctx.service().resume(ref)));
+        return printSandbox("resumed", CliContext.await(ctx.backend().resume(ref)));
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Destroy sandboxes (their files are deleted; snapshots of them stay).")
@@ -148,7 +161,7 @@ public final class SandtableCli implements Callable<Integer> {
         int code = ExitCodes.OK;
         for (String ref : refs) {
             try {
-                CliContext.await(ctx.service().destroy(ref));
+                CliContext.await(ctx.backend().destroy(ref));
                 if (!ctx.json) ctx.out.println("removed " + ref);
             } catch (SandtableException e) {
                 ctx.err.println("sandtable: " + e.getMessage());
@@ -162,7 +175,7 @@ public final class SandtableCli implements Callable<Integer> {
     @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Snapshot a sandbox; restore it any number of times with 'sandtable restore'.")
     int snapshot(@Parameters(index = "0", paramLabel = "SANDBOX", description = "Name or id.") String ref,
                  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The snapshot's name; generated when omitted.") String name) {
-        Snapshot snap = CliContext.await(ctx.service().snapshot(ref, name));
+        Snapshot snap = CliContext.await(ctx.backend().snapshot(ref, name));
         if (ctx.json) ctx.printJson(snap);
         else ctx.out.println("snapshot " + snap.name() + " (id " + snap.id() + ") of " + snap.sourceSandboxName() + ": "
                 + Formats.lower(snap.kind()) + ", " + snap.fileCount() + " files, " + Formats.bytes(snap.sizeBytes()));
@@ -172,7 +185,7 @@ public final class SandtableCli implements Callable<Integer> {
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Create a new sandbox from a snapshot.")
     int restore(@Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Name or id.") String snapshot,
                 @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The new sandbox's name; generated when omitted.") String name) {
-        return printSandbox("restored " + snapshot + " into", CliContext.await(ctx.service().restore(snapshot, name)));
+        return printSandbox("restored " + snapshot + " into", CliContext.await(ctx.backend().restore(snapshot, name)));
     }
 
     private int printSandbox(String verb, Sandbox s) {

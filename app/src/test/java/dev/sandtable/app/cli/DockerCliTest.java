@@ -1,0 +1,64 @@
+package dev.sandtable.app.cli;
+
+import dev.sandtable.docker.DockerHost;
+import dev.sandtable.docker.DockerTestEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code --backend docker}: the existing commands act on a Docker engine directly. */
+@Timeout(120)
+class DockerCliTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void lsCreatePauseSnapshotRestoreAndRemoveOnDocker() {
+        DockerHost host = DockerTestEngine.require();
+        DockerTestEngine.ensureImage(DockerTestEngine.rawClient(host), host);
+        CliRunner cli = new CliRunner(home);
+        byte[] b = new byte[3];
+        ThreadLocalRandom.current().nextBytes(b);
+        String name = "cli-" + HexFormat.of().formatHex(b);
+        String h = host.uri().toString();
+
+        CliRunner.Result created = cli.run("create", name, "-t", DockerTestEngine.IMAGE, "-l", "team=qa", "--backend", "docker", "--docker-host", h);
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("created sandbox " + name).contains("running");
+        try {
+            CliRunner.Result ls = cli.run("ls", "--backend", "docker", "--docker-host", h);
+            assertThat(ls.code()).isZero();
+            assertThat(ls.out()).contains("NAME").contains(name).contains("Running").contains("container");
+            assertThat(cli.run("pause", name, "--backend", "docker", "--docker-host", h).out()).contains("paused " + name);
+            assertThat(cli.run("resume", name, "--backend", "docker", "--docker-host", h).out()).contains("resumed " + name);
+            CliRunner.Result json = cli.run("ls", "--json", "--backend", "docker", "--docker-host", h);
+            assertThat(json.out()).contains("\"name\" : \"" + name + "\"").contains("\"team\" : \"qa\"");
+
+            CliRunner.Result snap = cli.run("snapshot", name, name + "-s", "--backend", "docker", "--docker-host", h);
+            assertThat(snap.code()).as(snap.err()).isZero();
+            assertThat(cli.run("snapshots", "--backend", "docker", "--docker-host", h).out()).contains(name + "-s");
+            CliRunner.Result restored = cli.run("restore", name + "-s", name + "-r", "--backend", "docker", "--docker-host", h);
+            assertThat(restored.out()).contains("restored " + name + "-s into " + name + "-r");
+            assertThat(cli.run("rm", name + "-r", "--backend", "docker", "--docker-host", h).code()).isZero();
+            assertThat(cli.run("snapshots", "rm", name + "-s", "--backend", "docker", "--docker-host", h).code()).isZero();
+        } finally {
+            cli.run("rm", name, "--backend", "docker", "--docker-host", h);
+        }
+        assertThat(cli.run("ls", "-q", "--backend", "docker", "--docker-host", h).out()).doesNotContain(name);
+
+        CliRunner.Result missing = cli.run("create", "x", "-t", "no-such/image:1", "--backend", "docker", "--docker-host", h);
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("no image 'no-such/image:1'").contains("docker pull");
+        CliRunner.Result dead = cli.run("ls", "--backend", "docker", "--docker-host", "unix://" + home.resolve("none.sock"));
+        assertThat(dead.code()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(dead.err()).contains("no Docker engine answers");
+        CliRunner.Result wrong = cli.run("ls", "--backend", "podman");
+        assertThat(wrong.err()).contains("unknown backend 'podman'");
+    }
+}
