@@ -48,6 +48,9 @@ import java.util.function.Supplier;
 final class DockerInformer implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** When the list after a relist is checked against the live state (see {@link #check()}), then how often. */
+    static final Duration SETTLE = Duration.ofMillis(500);
+    static final Duration RESYNC = Duration.ofSeconds(60);
     /** Container actions that do not change what a table shows. */
     private static final Set<String> IGNORED = Set.of("attach", "detach", "resize", "top", "export", "archive-path",
             "extract-to-dir", "copy", "exec_create", "exec_start", "exec_die", "exec_detach");
@@ -197,8 +200,16 @@ final class DockerInformer implements AutoCloseable {
             if (failure[0] != null) throw asRuntime(failure[0]);
             relist();
             lastRunSynced = true;
+            long nextCheck = System.nanoTime() + SETTLE.toNanos();
+            boolean settled = false;
             while (!closed) {
-                Object o = queue.take();
+                Object o = queue.poll(Math.max(1, nextCheck - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (o == null) {
+                    check();
+                    nextCheck = System.nanoTime() + (settled ? RESYNC.toNanos() : SETTLE.toNanos());
+                    settled = true;
+                    continue;
+                }
                 if (o == end) {
                     if (failure[0] != null && !closed) throw asRuntime(failure[0]);
                     return;
@@ -216,6 +227,35 @@ final class DockerInformer implements AutoCloseable {
 
     private static RuntimeException asRuntime(Object t) {
         return t instanceof RuntimeException r ? r : new RuntimeException((Throwable) t);
+    }
+
+    /**
+     * Lists the containers again and inspects those whose list entry disagrees with the table. The engine's list is
+     * a replica updated just after the event of a change is sent, so a list made right then can be a step behind;
+     * an event that came before the subscription would never correct it. Run shortly after every relist, then as
+     * a periodic resync.
+     */
+    private void check() {
+        List<Container> containers;
+        try {
+            containers = engine.client().listContainersCmd().withShowAll(true).exec();
+        } catch (RuntimeException e) {
+            return; // the stream fails as well, and its relist repairs everything
+        }
+        Instant now = clock.instant();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> differ = new ArrayList<>();
+        synchronized (lock) {
+            for (Container c : containers) {
+                String id = DockerMapping.shortId(c.getId());
+                seen.add(id);
+                Sandbox known = sandboxes.get(id);
+                Sandbox listed = DockerMapping.sandbox(c, now, known);
+                if (known == null || known.state() != listed.state()) differ.add(c.getId());
+            }
+            for (String id : sandboxes.keySet()) if (!seen.contains(id)) differ.add(id);
+        }
+        for (String id : differ) refreshContainer(id);
     }
 
     /** Lists everything and replaces what subscribers know with one Synced. */
