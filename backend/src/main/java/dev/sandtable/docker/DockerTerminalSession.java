@@ -210,7 +210,10 @@ final class DockerTerminalSession implements TerminalSession {
                     finish(-1);
                     return;
                 }
-                if (!attach) output.push("\r\n[sandtable: the connection to the engine was lost; this is a new shell]\r\n".getBytes(StandardCharsets.UTF_8));
+                if (!attach) {
+                    killProgram(); // the old exec may still run (a dropped connection, not a restarted engine)
+                    output.push("\r\n[sandtable: the connection to the engine was lost; this is a new shell]\r\n".getBytes(StandardCharsets.UTF_8));
+                }
                 startStream();
                 restarts = 0;
                 return;
@@ -286,22 +289,25 @@ final class DockerTerminalSession implements TerminalSession {
         if (s != null) s.close();
     }
 
+    /** HUP, then KILL, to the program whose pid the wrapper wrote (the engine never ends an exec itself). */
+    private void killProgram() throws InterruptedException {
+        String f = pidFile();
+        String id = engine.client().execCreateCmd(containerId).withCmd("/bin/sh", "-c",
+                        "p=$(cat " + f + " 2>/dev/null) && [ -n \"$p\" ] && { kill -HUP $p; sleep 0.2; kill -KILL $p; } 2>/dev/null; rm -f " + f)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        engine.client().execStartCmd(id).exec(new ResultCallback.Adapter<>()).awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         ByteQueueInputStream in = input;
         if (in != null) in.end();
-        if (!attach && !exit.isDone()) {
-            String f = pidFile();
-            engine.async("ending the terminal's program", () -> {
-                String id = engine.client().execCreateCmd(containerId).withCmd("/bin/sh", "-c",
-                        "p=$(cat " + f + " 2>/dev/null) && [ -n \"$p\" ] && { kill -HUP $p; sleep 0.2; kill -KILL $p; }; rm -f " + f)
-                        .withAttachStdout(false).withAttachStderr(false).exec().getId();
-                engine.client().execStartCmd(id).withDetach(true).exec(new ResultCallback.Adapter<>()).awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
-                return null;
-            }).exceptionally(e -> null);
-        }
+        if (!attach && !exit.isDone()) engine.async("ending the terminal's program", () -> {
+            killProgram();
+            return null;
+        }).exceptionally(e -> null);
         Closeable s = stream;
         if (s != null) try {
             s.close();

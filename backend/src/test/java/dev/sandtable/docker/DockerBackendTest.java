@@ -272,6 +272,20 @@ class DockerBackendTest {
         sleeper.close();
         EventLog.eventually(() -> !DockerTestEngine.run(raw, s.id(), "ps").contains("sleep 4321"), Duration.ofSeconds(10), "sleep ended by close()");
 
+        // a dropped stream: the session says so, starts the program anew (an exec cannot be reattached), and goes on
+        TerminalSession dropped = join(backend.openTerminal(s.id(), TerminalRequest.shell(80, 24)));
+        List<TerminalSession.TerminalState> states = java.util.Collections.synchronizedList(new ArrayList<>());
+        dropped.onState(states::add);
+        join(dropped.write("echo one-$((0+1))\n".getBytes(StandardCharsets.UTF_8)));
+        readUntil(dropped.output(), "one-1", Duration.ofSeconds(20));
+        ((DockerTerminalSession) dropped).dropStreamForTest();
+        assertThat(readUntil(dropped.output(), "new shell", Duration.ofSeconds(20))).contains("connection to the engine was lost");
+        EventLog.eventually(() -> states.contains(TerminalSession.TerminalState.RECONNECTING) && states.getLast() == TerminalSession.TerminalState.CONNECTED,
+                Duration.ofSeconds(20), "reconnecting, then connected: " + states);
+        join(dropped.write("echo two-$((1+1))\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(readUntil(dropped.output(), "two-2", Duration.ofSeconds(20))).contains("two-2");
+        dropped.close();
+
         // the main process has a TTY (Sandtable creates containers with one): attach to it
         TerminalSession main = join(backend.attach(s.id(), 80, 24));
         assertThat(main.id()).startsWith("attach:");

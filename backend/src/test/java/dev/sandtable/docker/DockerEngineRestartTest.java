@@ -38,6 +38,9 @@ class DockerEngineRestartTest {
                 assertThat(a.state()).isEqualTo(SandboxState.RUNNING);
                 long listsBefore = backend.relists();
 
+                dev.sandtable.spi.TerminalSession terminal = backend.openTerminal(a.id(), dev.sandtable.spi.TerminalRequest.shell(80, 24))
+                        .get(60, TimeUnit.SECONDS);
+
                 int mark = events.size();
                 dockerd.down();
                 BackendEvent.Connection lost = (BackendEvent.Connection) events.await(mark, e -> e instanceof BackendEvent.Connection c
@@ -54,6 +57,9 @@ class DockerEngineRestartTest {
                 BackendEvent.Synced relisted = (BackendEvent.Synced) events.await(restartMark, e -> e instanceof BackendEvent.Synced,
                         Duration.ofSeconds(5), "a relist after the restart");
                 assertThat(backend.relists()).isGreaterThan(listsBefore);
+
+                // the terminal's container was stopped by the restart: the session ends (no stuck "reconnecting")
+                assertThat(terminal.exit().get(60, TimeUnit.SECONDS)).isEqualTo(-1);
 
                 // the table equals what the engine lists now (the restart stopped the container)
                 DockerClient raw = DockerTestEngine.rawClient(host);
