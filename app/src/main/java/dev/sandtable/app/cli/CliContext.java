@@ -72,6 +72,13 @@ final class CliContext implements AutoCloseable {
         throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown backend '" + backendName + "'; choose service (the default) or docker");
     }
 
+    /** The Docker backend, for commands only Docker has; a usage error naming the command otherwise. */
+    DockerBackend docker(String command) {
+        if (!isDocker()) throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "'" + command
+                + "' works on Docker sandboxes (--backend docker); local sandboxes are paused and resumed, or removed");
+        return (DockerBackend) backend();
+    }
+
     /** The backend the command acts on: the service, or a Docker engine talked to directly. */
     Backend backend() {
         if (!isDocker()) return service();

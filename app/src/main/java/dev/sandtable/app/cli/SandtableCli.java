@@ -156,6 +156,18 @@ public final class SandtableCli implements Callable<Integer> {
         return printSandbox("resumed", CliContext.await(ctx.backend().resume(ref)));
     }
 
+    // --- Docker backend: containers can be stopped and started again (docs/docker-backend.md)
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a Docker sandbox (TERM, KILL after 2 s); 'start' runs it again. Needs --backend docker.")
+    int stop(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
+        return printSandbox("stopped", CliContext.await(ctx.docker("stop").stop(ref)));
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stopped Docker sandbox again. Needs --backend docker.")
+    int start(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
+        return printSandbox("started", CliContext.await(ctx.docker("start").start(ref)));
+    }
+    // ---
+
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Destroy sandboxes (their files are deleted; snapshots of them stay).")
     int rm(@Parameters(paramLabel = "SANDBOX", arity = "1..*", description = "Names or ids.") List<String> refs) {
         int code = ExitCodes.OK;
@@ -220,7 +232,7 @@ public final class SandtableCli implements Callable<Integer> {
     }
 
     /** The order commands are listed in: a sandbox's lifecycle first, then the other resources, then the service. */
-    private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "snapshot", "restore", "rm",
+    private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "stop", "start", "snapshot", "restore", "rm",
             "snapshots", "templates", "pool", "serve", "service", "help");
 
     private static void orderCommands(CommandLine cmd) {
