@@ -69,7 +69,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
         String depth = r.recursive() ? "-mindepth 1" : "-mindepth 1 -maxdepth 1";
         double secs = poll.toMillis() / 1000.0;
         String s = "P=\"$1\"\n"
-                + "[ -d \"$P\" ] || { echo \"@error no directory $P in the sandbox\" ; exit 2; }\n"
+                + "[ -d \"$P\" ] || { echo \"@error no directory $P in the sandbox\"; echo \"no directory $P in the sandbox\" >&2; exit 2; }\n"
                 + "if command -v inotifywait >/dev/null 2>&1; then echo '@mode inotifywait'; exec inotifywait -m -q " + recursive
                 + " --format '%e|%w%f' -e create,modify,delete,move,attrib \"$P\"; fi\n"
                 + (r.recursive() ? "" : "if command -v inotifyd >/dev/null 2>&1; then echo '@mode inotifyd'; exec inotifyd - \"$P:cewdnmy\"; fi\n")
@@ -183,7 +183,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
             synchronized (errors) {
                 err = errors.toString().strip();
             }
-            error = exitCode() == 2 ? new SandtableException(ErrorCode.NOT_FOUND, "no directory " + request.path() + " in the sandbox")
+            error = err.contains("no directory") || exitCode() == 2 ? new SandtableException(ErrorCode.NOT_FOUND, "no directory " + request.path() + " in the sandbox")
                     : new SandtableException(ErrorCode.INTERNAL, "the watch ended before it started"
                     + (err.isEmpty() ? " (does the sandbox have /bin/sh?)" : ": " + err));
         }
@@ -195,9 +195,16 @@ final class DockerDirectoryWatch implements DirectoryWatch {
     /** The script's exit code (2: no such directory), or -1 when unknown. */
     private int exitCode() {
         try {
-            Long code = engine.client().inspectExecCmd(execId).exec().getExitCodeLong();
-            return code == null ? -1 : code.intValue();
+            for (int i = 0; i < 40; i++) { // the engine marks the exec ended a moment after its stream closes
+                var ex = engine.client().inspectExecCmd(execId).exec();
+                if (!Boolean.TRUE.equals(ex.isRunning())) return ex.getExitCodeLong() == null ? -1 : ex.getExitCodeLong().intValue();
+                Thread.sleep(50);
+            }
+            return -1;
         } catch (RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
     }
