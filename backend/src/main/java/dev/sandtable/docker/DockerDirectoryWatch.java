@@ -106,7 +106,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
             @Override
             public void onError(Throwable t) {
                 opened.countDown();
-                ended(engine.map(t, "watching " + request.path()));
+                if (open) ended(engine.map(t, "watching " + request.path())); // after close(): the stream we closed
             }
 
             @Override
@@ -178,15 +178,19 @@ final class DockerDirectoryWatch implements DirectoryWatch {
 
     private void ended(SandtableException error) {
         if (!open) return;
-        if (error == null && !started.isDone()) {
+        if (!started.isDone()) {
+            // the script's own verdict first: a stream that ends early may also report a transport error
             String err;
             synchronized (errors) {
                 err = errors.toString().strip();
             }
-            error = err.contains("no directory") || exitCode() == 2 ? new SandtableException(ErrorCode.NOT_FOUND, "no directory " + request.path() + " in the sandbox")
-                    : new SandtableException(ErrorCode.INTERNAL, "the watch ended before it started"
-                    + (err.isEmpty() ? " (does the sandbox have /bin/sh?)" : ": " + err));
+            if (err.contains("no directory") || exitCode() == 2)
+                error = new SandtableException(ErrorCode.NOT_FOUND, "no directory " + request.path() + " in the sandbox");
+            else if (error == null)
+                error = new SandtableException(ErrorCode.INTERNAL, "the watch ended before it started"
+                        + (err.isEmpty() ? " (does the sandbox have /bin/sh?)" : ": " + err));
         }
+        if (!open) return;
         open = false;
         listener.onState(new WatchState.Ended(clock.instant(), error));
         if (!started.isDone()) started.completeExceptionally(error);

@@ -67,10 +67,12 @@ final class DockerEngine implements AutoCloseable {
         return f;
     }
 
+    /**
+     * A failure in words for users. The connection is not dropped here: a closed stream looks like a dead engine,
+     * and other calls share the client; the informer reopens it when the engine really went away.
+     */
     SandtableException map(Throwable e, String doing) {
-        SandtableException se = DockerErrors.map(e, displayName, host, doing);
-        if (se.code() == dev.sandtable.spi.ErrorCode.UNAVAILABLE) reset();
-        return se;
+        return DockerErrors.map(e, displayName, host, doing);
     }
 
     ExecutorService executor() {

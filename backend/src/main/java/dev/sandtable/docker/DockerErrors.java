@@ -60,6 +60,9 @@ final class DockerErrors {
                 return new SandtableException(ErrorCode.UNAUTHORIZED, "no permission to use the Docker socket " + sock
                         + ": add your user to its group (usually 'docker') and log in again, or run with DOCKER_HOST pointing at an engine you may use");
             }
+            if (lower.contains("connection pool shut down"))
+                return new SandtableException(ErrorCode.UNAVAILABLE, "the connection to the Docker engine at " + host.uri()
+                        + " was reset (the engine went away a moment ago); try again");
             if (lower.contains("connection refused") || lower.contains("no such file") || lower.contains("enoent")
                     || lower.contains("connect timed out") || lower.contains("broken pipe") || lower.contains("connection reset")
                     || c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException

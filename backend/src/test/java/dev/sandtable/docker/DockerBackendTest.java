@@ -326,7 +326,7 @@ class DockerBackendTest {
         assertThat(w.isOpen()).isFalse();
 
         SandtableException missing = failure(backend.watchDir(s.name(), new WatchRequest("/no/such/dir", false), l));
-        assertThat(missing.code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(missing.code()).as(missing.getMessage()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(missing.getMessage()).contains("/no/such/dir");
         join(backend.destroy(s.id()));
     }
