@@ -162,9 +162,17 @@ public final class DockerBackend implements Backend {
         return op("pausing " + sandbox, sandbox, lifecycle::pause);
     }
 
+    /** Unpauses a paused container; starts a stopped one (SUSPENDED or FAILED), so the window's Resume is Start too. */
     @Override
     public CompletableFuture<Sandbox> resume(String sandbox) {
-        return op("resuming " + sandbox, sandbox, lifecycle::unpause);
+        return engine.async("resuming " + sandbox, () -> {
+            String id = lifecycle.resolve(sandbox);
+            var state = engine.client().inspectContainerCmd(id).exec().getState();
+            if (state != null && Boolean.TRUE.equals(state.getPaused())) lifecycle.unpause(id);
+            else if (state != null && !Boolean.TRUE.equals(state.getRunning())) lifecycle.start(id);
+            else lifecycle.unpause(id); // running: the engine says it is not paused
+            return lifecycle.current(id);
+        });
     }
 
     private CompletableFuture<Sandbox> op(String doing, String ref, Consumer<String> action) {

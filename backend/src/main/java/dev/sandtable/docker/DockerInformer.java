@@ -403,7 +403,7 @@ final class DockerInformer implements AutoCloseable {
             case PENDING -> "created";
             case RUNNING -> from == SandboxState.PAUSED ? "resumed" : "started";
             case PAUSED -> "paused";
-            case TERMINATED -> "stopped";
+            case SUSPENDED, TERMINATED -> "stopped";
             case FAILED -> "failed";
             case STOPPING -> "stopping";
             case STARTING -> "restarting";

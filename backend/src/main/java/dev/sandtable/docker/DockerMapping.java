@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * Containers as sandboxes, images as templates, snapshot images as snapshots.
  *
  * <p>State: {@code created} → PENDING, {@code running} → RUNNING, {@code paused} → PAUSED, {@code restarting} →
- * STARTING, {@code removing} → STOPPING, {@code exited} with code 0 → TERMINATED, with another code (or
- * {@code dead}) → FAILED with the code as the reason. The raw state is Docker's word, with the exit code when
+ * STARTING, {@code removing} → STOPPING, {@code exited} with code 0 → SUSPENDED (stopped, its file system kept:
+ * Resume starts it again), with another code (or {@code dead}) → FAILED with the code as the reason. The raw state is Docker's word, with the exit code when
  * exited ("paused", "exited (137)"), so it changes only when the state does.
  */
 final class DockerMapping {
@@ -76,7 +76,7 @@ final class DockerMapping {
         SandboxState state = state(word, exitCode);
         String raw = word.equals("exited") ? "exited (" + exitCode + ")" : word;
         String reason = state == SandboxState.FAILED ? (word.equals("dead") ? "dead" : exitCode == 137 ? "exit code 137 (killed)" : "exit code " + exitCode)
-                : state == SandboxState.TERMINATED ? "exited" : null;
+                : state == SandboxState.SUSPENDED ? "stopped; Resume starts it again" : null;
         Instant changed = previous == null ? created : previous.state() == state ? previous.stateChangedAt() : seenAt;
         SourceKind kind = SourceKind.IMAGE;
         String sourceRef = image;
@@ -99,7 +99,7 @@ final class DockerMapping {
             case "paused" -> SandboxState.PAUSED;
             case "restarting" -> SandboxState.STARTING;
             case "removing" -> SandboxState.STOPPING;
-            case "exited" -> exitCode == 0 ? SandboxState.TERMINATED : SandboxState.FAILED;
+            case "exited" -> exitCode == 0 ? SandboxState.SUSPENDED : SandboxState.FAILED;
             case "dead" -> SandboxState.FAILED;
             default -> SandboxState.UNKNOWN;
         };

@@ -169,8 +169,10 @@ class DockerBackendTest {
         assertThat(join(backend.pause(s.name())).state()).isEqualTo(SandboxState.PAUSED);
         assertThat(join(backend.resume(s.name())).state()).isEqualTo(SandboxState.RUNNING);
         Sandbox stopped = join(backend.stop(s.name()));
-        assertThat(stopped.state()).isEqualTo(SandboxState.TERMINATED);
+        assertThat(stopped.state()).isEqualTo(SandboxState.SUSPENDED);
         assertThat(join(backend.start(s.id())).state()).isEqualTo(SandboxState.RUNNING);
+        join(backend.stop(s.id()));
+        assertThat(join(backend.resume(s.name())).state()).as("Resume starts a stopped container").isEqualTo(SandboxState.RUNNING);
         int from = events.size();
         join(backend.destroy(s.name()));
         events.await(from, e -> e instanceof BackendEvent.Removed r && r.key().equals(s.id()), Duration.ofSeconds(30), "removed");

@@ -69,7 +69,7 @@ class DockerEngineRestartTest {
                 Map<String, SandboxState> table = new TreeMap<>();
                 relisted.inventory().sandboxes().forEach(s -> table.put(s.id(), s.state()));
                 assertThat(table).isEqualTo(engine).containsKey(a.id());
-                assertThat(table.get(a.id())).isIn(SandboxState.TERMINATED, SandboxState.FAILED);
+                assertThat(table.get(a.id())).isIn(SandboxState.SUSPENDED, SandboxState.FAILED);
 
                 // and the event stream is live again
                 int live = events.size();

@@ -58,7 +58,7 @@ class TreeListingTest {
         assertThat(DockerMapping.state("running", 0)).isEqualTo(SandboxState.RUNNING);
         assertThat(DockerMapping.state("paused", 0)).isEqualTo(SandboxState.PAUSED);
         assertThat(DockerMapping.state("created", 0)).isEqualTo(SandboxState.PENDING);
-        assertThat(DockerMapping.state("exited", 0)).isEqualTo(SandboxState.TERMINATED);
+        assertThat(DockerMapping.state("exited", 0)).isEqualTo(SandboxState.SUSPENDED);
         assertThat(DockerMapping.state("exited", 137)).isEqualTo(SandboxState.FAILED);
         assertThat(DockerMapping.state("dead", 0)).isEqualTo(SandboxState.FAILED);
         assertThat(DockerMapping.exitCode("Exited (137) 2 seconds ago")).isEqualTo(137);

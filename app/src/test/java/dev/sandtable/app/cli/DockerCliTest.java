@@ -37,8 +37,8 @@ class DockerCliTest {
             assertThat(ls.out()).contains("NAME").contains(name).contains("Running").contains("container");
             assertThat(cli.run("pause", name, "--backend", "docker", "--docker-host", h).out()).contains("paused " + name);
             assertThat(cli.run("resume", name, "--backend", "docker", "--docker-host", h).out()).contains("resumed " + name);
-            assertThat(cli.run("stop", name, "--backend", "docker", "--docker-host", h).out()).contains("stopped " + name).contains("terminated");
-            assertThat(cli.run("ls", "--backend", "docker", "--docker-host", h).out()).contains("Terminated");
+            assertThat(cli.run("stop", name, "--backend", "docker", "--docker-host", h).out()).contains("stopped " + name).contains("suspended");
+            assertThat(cli.run("ls", "--backend", "docker", "--docker-host", h).out()).contains("Suspended");
             assertThat(cli.run("start", name, "--backend", "docker", "--docker-host", h).out()).contains("started " + name).contains("running");
             assertThat(cli.run("stop", name).err()).contains("'stop' works on Docker sandboxes");
             CliRunner.Result json = cli.run("ls", "--json", "--backend", "docker", "--docker-host", h);
