@@ -79,6 +79,13 @@ final class CliContext implements AutoCloseable {
         return (DockerBackend) backend();
     }
 
+    /** The backend for pool commands: Docker pools live in the process that made them (the window), not in one command. */
+    Backend poolBackend() {
+        if (isDocker()) throw new SandtableException(dev.sandtable.spi.ErrorCode.UNSUPPORTED, "warm pools on Docker live in the"
+                + " Sandtable window that made them (they are kept in its memory); a single command cannot keep one");
+        return backend();
+    }
+
     /** The backend the command acts on: the service, or a Docker engine talked to directly. */
     Backend backend() {
         if (!isDocker()) return service();

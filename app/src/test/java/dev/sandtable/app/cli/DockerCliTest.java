@@ -62,6 +62,9 @@ class DockerCliTest {
         CliRunner.Result dead = cli.run("ls", "--backend", "docker", "--docker-host", "unix://" + home.resolve("none.sock"));
         assertThat(dead.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(dead.err()).contains("no Docker engine answers");
+        CliRunner.Result pool = cli.run("pool", "create", "p1", "-t", DockerTestEngine.IMAGE, "--backend", "docker", "--docker-host", h);
+        assertThat(pool.code()).isNotZero();
+        assertThat(pool.err()).contains("warm pools on Docker live in the Sandtable window");
         CliRunner.Result wrong = cli.run("ls", "--backend", "podman");
         assertThat(wrong.err()).contains("unknown backend 'podman'");
     }
