@@ -333,6 +333,33 @@ class DockerBackendTest {
         join(backend.destroy(s.id()));
     }
 
+    @Test
+    void watchUsesInotifywaitWhenTheSandboxHasIt() {
+        DockerTestEngine.ensureInotifyImage(raw, host);
+        Sandbox s = join(backend.create(new CreateSandboxRequest(name("inotify"), DockerTestEngine.INOTIFY_IMAGE, null, Map.of("test-run", RUN))));
+        DockerTestEngine.run(raw, s.id(), "mkdir", "-p", "/work/sub");
+        List<Object> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        DirectoryWatch w = join(backend.watchDir(s.id(), new WatchRequest("/work", true), new WatchListener() {
+            @Override
+            public void onEvent(FsEvent event) {
+                got.add(event);
+            }
+
+            @Override
+            public void onState(WatchState state) {
+                got.add(state);
+            }
+        }));
+        WatchState.Started started = (WatchState.Started) got.stream().filter(o -> o instanceof WatchState.Started).findFirst().orElseThrow();
+        assertThat(started.mechanism()).startsWith("inotifywait");
+        DockerTestEngine.run(raw, s.id(), "sh", "-c", "echo a > /work/sub/a.txt; echo b >> /work/sub/a.txt; mv /work/sub/a.txt /work/b.txt; rm /work/b.txt");
+        EventLog.eventually(() -> has(got, FsEvent.FsEventType.CREATE, "sub/a.txt") && has(got, FsEvent.FsEventType.WRITE, "sub/a.txt")
+                && has(got, FsEvent.FsEventType.RENAME, "b.txt") && has(got, FsEvent.FsEventType.REMOVE, "b.txt"), Duration.ofSeconds(10),
+                "inotify events: " + got);
+        w.close();
+        join(backend.destroy(s.id()));
+    }
+
     static boolean has(List<Object> got, FsEvent.FsEventType type, String path) {
         synchronized (got) {
             return got.stream().anyMatch(o -> o instanceof FsEvent e && e.type() == type && e.path().equals(path));

@@ -41,10 +41,38 @@ public final class DockerTestEngine {
         return host;
     }
 
+    public static final String INOTIFY_IMAGE = "sandtable-test/busybox-inotify:1";
+    static final Path INOTIFYWAIT = Path.of("/usr/bin/inotifywait");
+
     /** Imports the test image into this engine unless it has it. */
     public static synchronized void ensureImage(DockerClient client, DockerHost host) {
+        ensure(client, host, IMAGE, List.of());
+    }
+
+    /**
+     * The test image plus the host's inotifywait and the libraries it links (inotify-tools), so the watch's inotify
+     * path runs for real.
+     */
+    public static synchronized void ensureInotifyImage(DockerClient client, DockerHost host) {
+        Requirements.require(Files.isExecutable(INOTIFYWAIT), "inotifywait for the inotify test image (apt-get install inotify-tools)");
+        List<Path> files = new java.util.ArrayList<>(List.of(INOTIFYWAIT));
         try {
-            client.inspectImageCmd(IMAGE).exec();
+            Process ldd = new ProcessBuilder("ldd", INOTIFYWAIT.toString()).redirectErrorStream(true).start();
+            String out = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ldd.waitFor();
+            for (String token : out.split("\\s+")) if (token.startsWith("/")) files.add(Path.of(token));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        ensure(client, host, INOTIFY_IMAGE, files);
+    }
+
+    private static void ensure(DockerClient client, DockerHost host, String image, List<Path> extra) {
+        try {
+            client.inspectImageCmd(image).exec();
             return;
         } catch (NotFoundException absent) {
             // import it below
@@ -66,11 +94,16 @@ public final class DockerTestEngine {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
                 for (String d : List.of("etc", "root", "work", "proc", "sys", "dev")) Files.createDirectories(root.resolve(d));
                 Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+                for (Path f : extra) {
+                    Path target = root.resolve(f.toString().substring(1));
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f.toRealPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 Process p = new ProcessBuilder("tar", "-C", root.toString(), "-cf", tar.toString(), ".").redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (p.waitFor() != 0) throw new IllegalStateException("tar failed: " + out);
                 // the docker CLI: docker-java's import (createImageCmd with a stream) ends the upload early on httpclient5
-                Process imp = new ProcessBuilder("docker", "-H", host.uri().toString(), "import", tar.toString(), IMAGE)
+                Process imp = new ProcessBuilder("docker", "-H", host.uri().toString(), "import", tar.toString(), image)
                         .redirectErrorStream(true).start();
                 String impOut = new String(imp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (imp.waitFor() != 0) throw new IllegalStateException("docker import failed: " + impOut);
@@ -86,7 +119,7 @@ public final class DockerTestEngine {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        client.inspectImageCmd(IMAGE).exec();
+        client.inspectImageCmd(image).exec();
     }
 
     /** Runs a command in a container and returns its output (stdout and stderr). */
