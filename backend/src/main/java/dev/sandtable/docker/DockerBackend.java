@@ -30,7 +30,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,11 +92,7 @@ public final class DockerBackend implements Backend {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!informer.synced()) {
             if (System.nanoTime() > deadline) {
-                try {
-                    engine.connection();
-                } catch (SandtableException e) {
-                    throw e;
-                }
+                engine.connection(); // throws the engine's problem when there is one
                 throw new SandtableException(ErrorCode.UNAVAILABLE, info.displayName() + " did not list its containers within " + timeout.toSeconds() + " s");
             }
             try {
@@ -293,14 +288,6 @@ public final class DockerBackend implements Backend {
             int nl = tail.indexOf('\n');
             return nl >= 0 ? tail.substring(nl + 1) : tail;
         });
-    }
-
-    /** Labels Sandtable reads (for tests and docs). */
-    static Map<String, String> managedLabels(String name) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(DockerLabels.MANAGED, "true");
-        m.put(DockerLabels.NAME, name);
-        return m;
     }
 
     /**

@@ -72,6 +72,8 @@ final class DockerInformer implements AutoCloseable {
     private ConnectionState state = ConnectionState.CONNECTING;
     private String stateMessage;
     private volatile long relists;
+    /** Whether the last connection got as far as a full list (then the next retry starts from the first backoff). */
+    private volatile boolean lastRunSynced;
 
     DockerInformer(DockerEngine engine, Supplier<List<Pool>> pools, Clock clock) {
         this.engine = engine;
@@ -152,8 +154,6 @@ final class DockerInformer implements AutoCloseable {
             backoff = lastRunSynced ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
     }
-
-    private volatile boolean lastRunSynced;
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) < 0 ? a : b;

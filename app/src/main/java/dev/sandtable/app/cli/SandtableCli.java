@@ -139,9 +139,20 @@ public final class SandtableCli implements Callable<Integer> {
     int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "Its name (a DNS label); generated when omitted.") String name,
                @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", description = "Template to start from (default: the backend's).") String template,
                @Option(names = "--from-snapshot", paramLabel = "SNAPSHOT", description = "Start from this snapshot instead (like restore).") String snapshot,
-               @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label to attach; repeatable.") Map<String, String> labels) {
+               @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label to attach; repeatable.") Map<String, String> labels,
+               @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Docker: an environment variable; repeatable.") Map<String, String> env,
+               @Option(names = "--memory", paramLabel = "MIB", description = "Docker: memory limit in MiB.") Long memoryMib,
+               @Option(names = "--cpus", paramLabel = "N", description = "Docker: CPU limit, e.g. 0.5.") Double cpus,
+               @Option(names = "--cmd", paramLabel = "ARG", arity = "1..*", description = "Docker: the main process and its arguments (default: the image's).") List<String> cmd) {
         if (template != null && snapshot != null)
             throw new CommandLine.ParameterException(new CommandLine(this), "give --template or --from-snapshot, not both");
+        boolean dockerOnly = env != null || memoryMib != null || cpus != null || cmd != null;
+        if (dockerOnly) {
+            if (snapshot != null) throw new CommandLine.ParameterException(new CommandLine(this), "--env, --memory, --cpus and --cmd apply to images, not snapshots");
+            var spec = new dev.sandtable.docker.DockerCreateSpec(template, name, cmd, env, memoryMib == null ? null : memoryMib * 1024 * 1024,
+                    cpus == null ? null : Math.round(cpus * 1_000_000_000L), labels);
+            return printSandbox("created sandbox", CliContext.await(ctx.docker("create --env/--memory/--cpus/--cmd").create(spec)));
+        }
         Sandbox s = CliContext.await(ctx.backend().create(new CreateSandboxRequest(name, template, snapshot, labels)));
         return printSandbox("created sandbox", s);
     }

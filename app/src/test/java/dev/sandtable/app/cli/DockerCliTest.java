@@ -65,6 +65,20 @@ class DockerCliTest {
         CliRunner.Result pool = cli.run("pool", "create", "p1", "-t", DockerTestEngine.IMAGE, "--backend", "docker", "--docker-host", h);
         assertThat(pool.code()).isNotZero();
         assertThat(pool.err()).contains("warm pools on Docker live in the Sandtable window");
+        String limited = name + "-lim";
+        CliRunner.Result withLimits = cli.run("create", limited, "-t", DockerTestEngine.IMAGE, "-e", "GREETING=hi", "--memory", "64",
+                "--cpus", "0.5", "--cmd", "sleep", "600", "--backend", "docker", "--docker-host", h);
+        assertThat(withLimits.code()).as(withLimits.err()).isZero();
+        try {
+            var in = DockerTestEngine.rawClient(host).inspectContainerCmd(limited).exec();
+            assertThat(in.getHostConfig().getMemory()).isEqualTo(64L * 1024 * 1024);
+            assertThat(in.getHostConfig().getNanoCPUs()).isEqualTo(500_000_000L);
+            assertThat(in.getConfig().getEnv()).contains("GREETING=hi");
+            assertThat(in.getConfig().getCmd()).containsExactly("sleep", "600");
+        } finally {
+            cli.run("rm", limited, "--backend", "docker", "--docker-host", h);
+        }
+        assertThat(cli.run("create", "x", "--memory", "64").err()).contains("works on Docker sandboxes");
         CliRunner.Result wrong = cli.run("ls", "--backend", "podman");
         assertThat(wrong.err()).contains("unknown backend 'podman'");
     }
