@@ -22,7 +22,9 @@ import java.util.Locale;
  *   <li>{@code e2b}: an E2B-compatible platform named by E2B_API_URL, E2B_API_KEY, E2B_DOMAIN and E2B_SANDBOX_URL</li>
  *   <li>unset or {@code service}: the Sandtable service for this user, started when it is not running, so the
  *       window and the command line act on the same sandboxes and sandboxes outlive the window</li>
+ *   <li>{@code docker}: only the Docker engine the environment names</li>
  * </ul>
+ * With {@code service} (the default) the window also shows every Docker engine it finds ({@link #dockerEngines()}).
  */
 public final class BackendFactory {
     private BackendFactory() {
@@ -33,11 +35,32 @@ public final class BackendFactory {
         return switch (which) {
             case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
             case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
-            case "service" -> List.of(connectingToService(RuntimePaths.fromEnvironment()));
+            case "service" -> withDockerEngines(connectingToService(RuntimePaths.fromEnvironment()));
             case "e2b" -> List.of(dev.sandtable.e2b.E2bBackend.fromEnvironment());
-            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b or synthetic");
+            case "docker" -> List.of(dev.sandtable.docker.DockerBackend.fromEnvironment());
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b, docker or synthetic");
         };
     }
+
+    // --- Docker engines (docs/docker-backend.md)
+    private static List<Backend> withDockerEngines(Backend first) {
+        List<Backend> all = new java.util.ArrayList<>();
+        all.add(first);
+        all.addAll(dockerEngines());
+        return all;
+    }
+
+    /**
+     * One backend per Docker engine found: DOCKER_HOST, the current Docker context, the default socket when its file
+     * exists. Nothing is connected here (each connects on its own thread, and an engine that is down shows why in
+     * the sidebar); finding none is not an error. {@code -Dsandtable.docker=off} leaves them out.
+     */
+    public static List<Backend> dockerEngines() {
+        if ("off".equalsIgnoreCase(System.getProperty("sandtable.docker", "auto"))) return List.of();
+        return dev.sandtable.docker.DockerHost.candidates(System.getenv(), java.nio.file.Path.of(System.getProperty("user.home")))
+                .stream().<Backend>map(dev.sandtable.docker.DockerBackend::new).toList();
+    }
+    // ---
 
     /**
      * The per-user service, reached (or started) on a background thread: the window opens at once and shows

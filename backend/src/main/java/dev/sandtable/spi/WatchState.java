@@ -10,8 +10,14 @@ public sealed interface WatchState {
     record Connecting(Instant at) implements WatchState {
     }
 
-    /** The watch is live; {@code startLatency} is the time from the request to the backend's start message. */
-    record Started(Instant at, Duration startLatency) implements WatchState {
+    /**
+     * The watch is live; {@code startLatency} is the time from the request to the backend's start message;
+     * {@code mechanism} says how changes are seen when that matters to the user (e.g. "polling every 500 ms"), or null.
+     */
+    record Started(Instant at, Duration startLatency, String mechanism) implements WatchState {
+        public Started(Instant at, Duration startLatency) {
+            this(at, startLatency, null);
+        }
     }
 
     /** The backend said it is still there (sent while no event happens). */

@@ -1,7 +1,10 @@
 package dev.sandtable.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sandtable.docker.DockerBackend;
+import dev.sandtable.docker.DockerHost;
 import dev.sandtable.json.Json;
+import dev.sandtable.spi.Backend;
 import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.model.Inventory;
 import dev.sandtable.service.ServiceClient;
@@ -21,7 +24,12 @@ final class CliContext implements AutoCloseable {
     private final Instant now = Instant.now();
     Path home;
     boolean json;
+    /** --backend: "service" (the default: the per-user service and its local runtime) or "docker". */
+    String backendName;
+    /** --docker-host: the engine for --backend docker (else DOCKER_HOST, the current context, the default socket). */
+    String dockerHost;
     private ServiceClient client;
+    private DockerBackend docker;
 
     CliContext(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -51,7 +59,38 @@ final class CliContext implements AutoCloseable {
     }
 
     Inventory inventory() {
+        if (isDocker()) return ((DockerBackend) backend()).awaitInventory(java.time.Duration.ofSeconds(30));
         return await(service().inventory());
+    }
+
+    boolean isDocker() {
+        if (backendName == null || backendName.equals("service") || backendName.equals("local")) {
+            if (dockerHost != null) throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "--docker-host needs --backend docker");
+            return false;
+        }
+        if (backendName.equals("docker")) return true;
+        throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown backend '" + backendName + "'; choose service (the default) or docker");
+    }
+
+    /** The Docker backend, for commands only Docker has; a usage error naming the command otherwise. */
+    DockerBackend docker(String command) {
+        if (!isDocker()) throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "'" + command
+                + "' works on Docker sandboxes (--backend docker); local sandboxes are paused and resumed, or removed");
+        return (DockerBackend) backend();
+    }
+
+    /** The backend for pool commands: Docker pools live in the process that made them (the window), not in one command. */
+    Backend poolBackend() {
+        if (isDocker()) throw new SandtableException(dev.sandtable.spi.ErrorCode.UNSUPPORTED, "warm pools on Docker live in the"
+                + " Sandtable window that made them (they are kept in its memory); a single command cannot keep one");
+        return backend();
+    }
+
+    /** The backend the command acts on: the service, or a Docker engine talked to directly. */
+    Backend backend() {
+        if (!isDocker()) return service();
+        if (docker == null) docker = new DockerBackend(dockerHost != null ? DockerHost.of(dockerHost, "--docker-host") : DockerHost.fromEnvironment());
+        return docker;
     }
 
     Instant now() {
@@ -97,5 +136,7 @@ final class CliContext implements AutoCloseable {
     public void close() {
         if (client != null) client.close();
         client = null;
+        if (docker != null) docker.close();
+        docker = null;
     }
 }

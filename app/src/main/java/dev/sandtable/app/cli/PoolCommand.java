@@ -53,7 +53,7 @@ final class PoolCommand implements Callable<Integer> {
                @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", description = "Template of its members (default: the backend's).") String template,
                @Option(names = "--min-idle", paramLabel = "N", defaultValue = "1", description = "Idle members kept ready (default: ${DEFAULT-VALUE}).") int minIdle,
                @Option(names = "--max-size", paramLabel = "N", defaultValue = "4", description = "Most members at once, idle plus in use (default: ${DEFAULT-VALUE}).") int maxSize) {
-        Pool p = CliContext.await(root.ctx.service().createPool(new PoolSpec(name, template, minIdle, maxSize)));
+        Pool p = CliContext.await(root.ctx.poolBackend().createPool(new PoolSpec(name, template, minIdle, maxSize)));
         return print("created pool", p);
     }
 
@@ -72,7 +72,7 @@ final class PoolCommand implements Callable<Integer> {
             if (minIdle == null) min = now.minIdle();
             if (maxSize == null) max = now.maxSize();
         }
-        return print("resized pool", CliContext.await(ctx.service().resizePool(name, min, max)));
+        return print("resized pool", CliContext.await(ctx.poolBackend().resizePool(name, min, max)));
     }
 
     @Command(name = "claim", mixinStandardHelpOptions = true, description = {"Take a running sandbox from a pool; prints the claim id to release it with.",
@@ -80,7 +80,7 @@ final class PoolCommand implements Callable<Integer> {
     int claim(@Parameters(paramLabel = "POOL") String pool,
               @Option(names = {"-q", "--quiet"}, description = "Print only the claim id.") boolean quiet) {
         CliContext ctx = root.ctx;
-        Claim c = CliContext.await(ctx.service().claim(pool));
+        Claim c = CliContext.await(ctx.poolBackend().claim(pool));
         if (ctx.json) ctx.printJson(c);
         else if (quiet) ctx.out.println(c.id());
         else {
@@ -98,7 +98,7 @@ final class PoolCommand implements Callable<Integer> {
                 @Option(names = "--dead", description = "The sandbox is broken: destroy it instead; it never re-enters the pool.") boolean dead) {
         CliContext ctx = root.ctx;
         ReleaseMode mode = dead ? ReleaseMode.DEAD : ReleaseMode.PUT;
-        CliContext.await(ctx.service().release(claimId, mode));
+        CliContext.await(ctx.poolBackend().release(claimId, mode));
         if (!ctx.json) ctx.out.println(dead ? "released " + claimId + " as dead; its sandbox was destroyed"
                 : "released " + claimId + " back to its pool");
         return ExitCodes.OK;
@@ -106,7 +106,7 @@ final class PoolCommand implements Callable<Integer> {
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pool and destroy its members.")
     int rm(@Parameters(paramLabel = "NAME") String name) {
-        CliContext.await(root.ctx.service().deletePool(name));
+        CliContext.await(root.ctx.poolBackend().deletePool(name));
         if (!root.ctx.json) root.ctx.out.println("deleted pool " + name);
         return ExitCodes.OK;
     }

@@ -49,6 +49,17 @@ public final class SandtableCli implements Callable<Integer> {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as JSON, for scripts.")
     boolean json;
 
+    // --- Docker backend (docs/docker-backend.md)
+    @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = {"Act on: service (the default: your Sandtable service) or docker (a Docker engine, directly).",
+                    "For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
+    String backendName;
+
+    @Option(names = "--docker-host", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "The Docker engine for --backend docker (default: DOCKER_HOST, the current context, /var/run/docker.sock).")
+    String dockerHost;
+    // ---
+
     final CliContext ctx;
 
     SandtableCli(CliContext ctx) {
@@ -69,6 +80,8 @@ public final class SandtableCli implements Callable<Integer> {
                     .setExecutionStrategy(parsed -> {
                         ctx.home = cli.home;
                         ctx.json = cli.json;
+                        ctx.backendName = cli.backendName;
+                        ctx.dockerHost = cli.dockerHost;
                         return new CommandLine.RunLast().execute(parsed);
                     })
                     .setParameterExceptionHandler(SandtableCli::usageError)
@@ -127,29 +140,52 @@ public final class SandtableCli implements Callable<Integer> {
     int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "Its name (a DNS label); generated when omitted.") String name,
                @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", description = "Template to start from (default: the backend's).") String template,
                @Option(names = "--from-snapshot", paramLabel = "SNAPSHOT", description = "Start from this snapshot instead (like restore).") String snapshot,
-               @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label to attach; repeatable.") Map<String, String> labels) {
+               @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label to attach; repeatable.") Map<String, String> labels,
+               @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Docker: an environment variable; repeatable.") Map<String, String> env,
+               @Option(names = "--memory", paramLabel = "MIB", description = "Docker: memory limit in MiB.") Long memoryMib,
+               @Option(names = "--cpus", paramLabel = "N", description = "Docker: CPU limit, e.g. 0.5.") Double cpus,
+               @Option(names = "--cmd", paramLabel = "ARG", arity = "1..*", description = "Docker: the main process and its arguments (default: the image's).") List<String> cmd) {
         if (template != null && snapshot != null)
             throw new CommandLine.ParameterException(new CommandLine(this), "give --template or --from-snapshot, not both");
-        Sandbox s = CliContext.await(ctx.service().create(new CreateSandboxRequest(name, template, snapshot, labels)));
+        boolean dockerOnly = env != null || memoryMib != null || cpus != null || cmd != null;
+        if (dockerOnly) {
+            if (snapshot != null) throw new CommandLine.ParameterException(new CommandLine(this), "--env, --memory, --cpus and --cmd apply to images, not snapshots");
+            var spec = new dev.sandtable.docker.DockerCreateSpec(template, name, cmd, env, memoryMib == null ? null : memoryMib * 1024 * 1024,
+                    cpus == null ? null : Math.round(cpus * 1_000_000_000L), labels);
+            return printSandbox("created sandbox", CliContext.await(ctx.docker("create --env/--memory/--cpus/--cmd").create(spec)));
+        }
+        Sandbox s = CliContext.await(ctx.backend().create(new CreateSandboxRequest(name, template, snapshot, labels)));
         return printSandbox("created sandbox", s);
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a running sandbox (its processes are frozen).")
     int pause(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
-        return printSandbox("paused", CliContext.await(ctx.service().pause(ref)));
+        return printSandbox("paused", CliContext.await(ctx.backend().pause(ref)));
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused sandbox.")
     int resume(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
-        return printSandbox("resumed", CliContext.await(ctx.service().resume(ref)));
+        return printSandbox("resumed", CliContext.await(ctx.backend().resume(ref)));
     }
+
+    // --- Docker backend: containers can be stopped and started again (docs/docker-backend.md)
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a Docker sandbox (TERM, KILL after 2 s); 'start' runs it again. Needs --backend docker.")
+    int stop(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
+        return printSandbox("stopped", CliContext.await(ctx.docker("stop").stop(ref)));
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stopped Docker sandbox again. Needs --backend docker.")
+    int start(@Parameters(paramLabel = "SANDBOX", description = "Name or id.") String ref) {
+        return printSandbox("started", CliContext.await(ctx.docker("start").start(ref)));
+    }
+    // ---
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Destroy sandboxes (their files are deleted; snapshots of them stay).")
     int rm(@Parameters(paramLabel = "SANDBOX", arity = "1..*", description = "Names or ids.") List<String> refs) {
         int code = ExitCodes.OK;
         for (String ref : refs) {
             try {
-                CliContext.await(ctx.service().destroy(ref));
+                CliContext.await(ctx.backend().destroy(ref));
                 if (!ctx.json) ctx.out.println("removed " + ref);
             } catch (SandtableException e) {
                 ctx.err.println("sandtable: " + e.getMessage());
@@ -163,7 +199,7 @@ public final class SandtableCli implements Callable<Integer> {
     @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Snapshot a sandbox; restore it any number of times with 'sandtable restore'.")
     int snapshot(@Parameters(index = "0", paramLabel = "SANDBOX", description = "Name or id.") String ref,
                  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The snapshot's name; generated when omitted.") String name) {
-        Snapshot snap = CliContext.await(ctx.service().snapshot(ref, name));
+        Snapshot snap = CliContext.await(ctx.backend().snapshot(ref, name));
         if (ctx.json) ctx.printJson(snap);
         else ctx.out.println("snapshot " + snap.name() + " (id " + snap.id() + ") of " + snap.sourceSandboxName() + ": "
                 + Formats.lower(snap.kind()) + ", " + snap.fileCount() + " files, " + Formats.bytes(snap.sizeBytes()));
@@ -173,7 +209,7 @@ public final class SandtableCli implements Callable<Integer> {
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Create a new sandbox from a snapshot.")
     int restore(@Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Name or id.") String snapshot,
                 @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The new sandbox's name; generated when omitted.") String name) {
-        return printSandbox("restored " + snapshot + " into", CliContext.await(ctx.service().restore(snapshot, name)));
+        return printSandbox("restored " + snapshot + " into", CliContext.await(ctx.backend().restore(snapshot, name)));
     }
 
     private int printSandbox(String verb, Sandbox s) {
@@ -208,7 +244,7 @@ public final class SandtableCli implements Callable<Integer> {
     }
 
     /** The order commands are listed in: a sandbox's lifecycle first, then the other resources, then the service. */
-    private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "snapshot", "restore", "rm",
+    private static final List<String> ORDER = List.of("ls", "create", "pause", "resume", "stop", "start", "snapshot", "restore", "rm",
             "logs",
             "snapshots", "templates", "pool", "serve", "service", "probe", "helper", "help");
 

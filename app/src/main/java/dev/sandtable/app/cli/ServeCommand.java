@@ -20,13 +20,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "Port on 127.0.0.1 (default: a free one).")
     int port;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "local (the default) or synthetic (in-memory sandboxes for demos).")
-    String backend;
-
     @Override
     public Integer call() {
         CliContext ctx = root.ctx;
-        String name = backend != null ? backend : ServiceBackends.defaultName();
+        // --backend is the root's (inherited) option: for serve it names local (the default) or synthetic
+        String name = root.backendName != null ? root.backendName : ServiceBackends.defaultName();
         return ServiceMain.serve(ctx.paths(), name, port, ctx.out, ctx.err);
     }
 }

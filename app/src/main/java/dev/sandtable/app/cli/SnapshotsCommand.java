@@ -46,7 +46,7 @@ final class SnapshotsCommand implements Callable<Integer> {
     int rm(@Parameters(paramLabel = "SNAPSHOT", arity = "1..*", description = "Names or ids.") List<String> refs) {
         CliContext ctx = root.ctx;
         for (String ref : refs) {
-            CliContext.await(ctx.service().deleteSnapshot(ref));
+            CliContext.await(ctx.backend().deleteSnapshot(ref));
             if (!ctx.json) ctx.out.println("deleted snapshot " + ref);
         }
         return ExitCodes.OK;

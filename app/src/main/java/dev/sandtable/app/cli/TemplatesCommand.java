@@ -49,7 +49,7 @@ final class TemplatesCommand implements Callable<Integer> {
     int create(@Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Name or id.") String snapshot,
                @Parameters(index = "1", paramLabel = "NAME", description = "The template's name.") String name) {
         CliContext ctx = root.ctx;
-        Template t = CliContext.await(ctx.service().createTemplate(snapshot, name));
+        Template t = CliContext.await(ctx.backend().createTemplate(snapshot, name));
         if (ctx.json) ctx.printJson(t);
         else ctx.out.println("created template " + t.name() + " (id " + t.id() + ") from snapshot " + snapshot
                 + "; use it with: sandtable create --template " + t.id());
@@ -58,7 +58,7 @@ final class TemplatesCommand implements Callable<Integer> {
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a template.")
     int rm(@Parameters(paramLabel = "TEMPLATE", description = "Name or id.") String ref) {
-        CliContext.await(root.ctx.service().deleteTemplate(ref));
+        CliContext.await(root.ctx.backend().deleteTemplate(ref));
         if (!root.ctx.json) root.ctx.out.println("deleted template " + ref);
         return ExitCodes.OK;
     }

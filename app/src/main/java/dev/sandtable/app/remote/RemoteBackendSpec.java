@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An E2B-compatible backend the user added to the window: what the "Add backend" dialog collects and what is
- * persisted so it comes back next start.
+ * A backend the user added to the window: what the "Add backend" dialog collects and what is persisted so it comes
+ * back next start. An E2B-compatible platform, or a Docker engine when the URL is {@code unix://…} or {@code tcp://…}.
  *
  * @param name       shown in the sidebar and the Backend column; unique among the window's backends
- * @param apiUrl     the control plane (E2B_API_URL)
+ * @param apiUrl     the control plane (E2B_API_URL), or the Docker engine (DOCKER_HOST)
  * @param apiKey     X-API-Key (E2B_API_KEY)
  * @param domain     sandbox domain for host routing (E2B_DOMAIN); may be blank
  * @param routing    how each sandbox's envd is reached
@@ -49,10 +49,17 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
                 routing == E2bConfig.Routing.PATH ? proxyUrl : sandboxUrl, env.getOrDefault("SSL_CERT_FILE", ""));
     }
 
+    /** True when the URL names a Docker engine ({@code unix://…}, {@code tcp://…}) rather than an E2B control plane. */
+    public boolean isDocker() {
+        String lower = apiUrl.toLowerCase(Locale.ROOT);
+        return lower.startsWith("unix:") || lower.startsWith("tcp:");
+    }
+
     /** What is wrong with this spec, in words for the dialog; null when it can be used. */
     public String problem() {
         if (name.isEmpty()) return "Give the backend a name";
         if (name.length() > 40) return "The name is too long (at most 40 characters)";
+        if (isDocker()) return dev.sandtable.docker.DockerHost.problem(apiUrl); // a Docker engine needs no key
         String url = urlProblem("API URL", apiUrl);
         if (url != null) return url;
         if (apiKey.isEmpty()) return "The API key is missing";
@@ -83,6 +90,7 @@ public record RemoteBackendSpec(String name, String apiUrl, String apiKey, Strin
     /** The client configuration; fails with INVALID_ARGUMENT and the dialog's message when the spec is unusable. */
     public E2bConfig toConfig() {
         String p = problem();
+        if (p == null && isDocker()) p = apiUrl + " is a Docker engine, not an E2B-compatible platform";
         if (p != null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, p);
         return new E2bConfig(URI.create(apiUrl), apiKey, domain.isEmpty() ? null : domain, routing,
                 routing == E2bConfig.Routing.HOST ? null : URI.create(routingUrl), null, null,

@@ -168,7 +168,7 @@ final class Dialogs {
     }
 
     /** The window's stylesheet (a dialog is a scene of its own), for the form's spacing and hints. */
-    /** "Add backend": an E2B-compatible platform; {@code problem} says what stops a spec from being added. */
+    /** "Add backend": an E2B-compatible platform or a Docker engine; {@code problem} says what stops a spec from being added. */
     Optional<RemoteBackendSpec> addBackend(RemoteBackendSpec defaults, java.util.function.Function<RemoteBackendSpec, String> problem) {
         TextField name = field("backend-name", defaults.name(), "e.g. second-serve");
         TextField api = field("backend-api-url", defaults.apiUrl(), "E2B_API_URL, e.g. http://127.0.0.1:3000");
@@ -204,7 +204,8 @@ final class Dialogs {
                 routing.getValue(), routingUrl.getText(), caCert.getText());
         return this.<RemoteBackendSpec>form("Add backend", "Add", List.of(row("Name", name), row("API URL", api), row("API key", key),
                         row("Domain", domain), row("Routing", routing), row("Routing URL", routingUrl), row("CA certificate", caCert),
-                        row("", hint("E2B, self-hosted E2B, CubeSandbox or another `sandtable serve`"))), error,
+                        row("", hint("E2B, self-hosted E2B, CubeSandbox or another `sandtable serve`;"
+                                + " or a Docker engine: unix:///path/docker.sock or tcp://host:2375 as the URL, no key"))), error,
                 () -> problem.apply(spec.get()), name, spec, name.textProperty(), api.textProperty(), key.textProperty(),
                 domain.textProperty(), routing.valueProperty(), routingUrl.textProperty(), caCert.textProperty());
     }

@@ -33,8 +33,13 @@ public final class RemoteBackends {
         this.worker = worker;
     }
 
-    /** The production factory: Sandtable's E2B client. */
+    /** The production factory: Sandtable's E2B client, or the Docker backend for a unix:// or tcp:// URL. */
     public static Backend e2b(RemoteBackendSpec spec) {
+        if (spec.isDocker()) {
+            String p = spec.problem();
+            if (p != null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, p);
+            return new dev.sandtable.docker.DockerBackend(dev.sandtable.docker.DockerHost.of(spec.apiUrl(), "added"));
+        }
         return new E2bBackend(spec.toConfig());
     }
 

@@ -88,7 +88,7 @@ public final class WindowViewModel implements AutoCloseable {
         inventory.versionProperty().addListener((o, a, b) -> dropStaleSelections());
     }
 
-    /** What the sandbox filter matches: name, id, state, source, pool, isolation, metadata values. */
+    /** What the sandbox filter matches: name, id, state, source, pool, isolation, metadata (as key=value). */
     static String searchText(Sandbox s) {
         StringBuilder sb = new StringBuilder(96).append(s.name()).append(' ').append(s.id()).append(' ').append(s.state().name())
                 .append(' ').append(s.rawState());
@@ -96,7 +96,8 @@ public final class WindowViewModel implements AutoCloseable {
         if (s.poolName() != null) sb.append(' ').append(s.poolName());
         if (s.templateId() != null) sb.append(' ').append(s.templateId());
         if (s.isolation() == null || !s.isolation().isolated()) sb.append(" not isolated");
-        for (String v : s.metadata().values()) sb.append(' ').append(v);
+        // key=value, so "team=qa" or "dev.sandtable.managed" (Sandtable's own Docker containers) filter too
+        for (var e : s.metadata().entrySet()) sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
         return sb.toString();
     }
 

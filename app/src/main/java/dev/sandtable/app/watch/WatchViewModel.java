@@ -91,6 +91,7 @@ public final class WatchViewModel implements AutoCloseable {
     private final LongProperty keepalives = new SimpleLongProperty();
     private final Map<FsEvent.FsEventType, LongProperty> perType = new EnumMap<>(FsEvent.FsEventType.class);
     private final ObjectProperty<Duration> startLatency = new SimpleObjectProperty<>();
+    private String mechanism = "";
     private final BooleanProperty followTail = new SimpleBooleanProperty(true);
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -271,7 +272,8 @@ public final class WatchViewModel implements AutoCloseable {
                 lastHeard = st.at();
                 wasLive = true;
                 boolean again = gapFrom != null;
-                setStatus(Status.LIVE, "Live · " + (again ? "reconnected, " : "") + "started in " + millis(st.startLatency()));
+                mechanism = st.mechanism() == null ? "" : " · " + st.mechanism();
+                setStatus(Status.LIVE, "Live · " + (again ? "reconnected, " : "") + "started in " + millis(st.startLatency()) + mechanism);
                 attempt = 0;
                 if (again) {
                     WatchRow gap = new WatchRow.Gap(gapFrom, st.at(), zone);
@@ -283,7 +285,7 @@ public final class WatchViewModel implements AutoCloseable {
                 keepalives.set(keepalives.get() + 1);
                 lastHeard = k.at();
                 if (status.get() == Status.LIVE)
-                    statusText.set("Live · started in " + millis(startLatency.get()) + " · keepalives " + keepalives.get());
+                    statusText.set("Live · started in " + millis(startLatency.get()) + mechanism + " · keepalives " + keepalives.get());
             }
             case WatchState.Ended e -> {
                 if (e.error() == null) {
