@@ -160,6 +160,11 @@ final class KubeLiveView {
         });
     }
 
+    /** Rebuilds one row from the caches (on the live view's thread only). */
+    void refresh(AgentKind kind, String name) {
+        if (live) apply(kind, name);
+    }
+
     private void apply(AgentKind kind, String name) {
         if (kind == null) {
             Pod p = caches.pod(name);

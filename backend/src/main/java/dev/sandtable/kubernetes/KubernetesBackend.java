@@ -548,6 +548,7 @@ public final class KubernetesBackend implements Backend {
             claimLatencies.computeIfAbsent(w.pool(), p -> new Histogram(3)).recordValue(Math.max(1, latency.toNanos() / 1000));
             boolean warm = "warm".equals(AgentSandbox.of(g).launchType());
             w.result().complete(new Claim(e.getKey(), w.pool(), s, warm, latency));
+            view.refresh(AgentKind.WARM_POOL, w.pool());
         }
     }
 
