@@ -95,6 +95,8 @@ public final class KubernetesBackend implements Backend {
     private volatile ScheduledFuture<?> retry;
     private volatile long unwatchedSince;
     private volatile String lastWatchError;
+    /** Bumped by every (re)connect: completions of an earlier attempt's informers are ignored. */
+    private volatile int generation;
 
     private record ClaimWait(String pool, long startNanos, CompletableFuture<Claim> result) {
     }
@@ -120,7 +122,7 @@ public final class KubernetesBackend implements Backend {
         this.view = new KubeLiveView(caches, clock, "sandtable-kube-" + context);
         this.view.onChange(this::checkClaims);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sandtable-kube-timer-" + context).unstarted(r));
-        timer.execute(this::connect);
+        timer.execute(() -> connect(false));
         timer.scheduleWithFixedDelay(this::checkHealth, options.healthInterval().toMillis(), options.healthInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -189,9 +191,15 @@ public final class KubernetesBackend implements Backend {
 
     // ---- connection
 
-    private void connect() {
+    /**
+     * Discovers the APIs and starts fresh informers (each lists once, then watches); on failure says why and tries
+     * again later. A reconnect after a lost watch goes through here too, so it always relists.
+     */
+    private void connect(boolean reconnecting) {
         if (closed) return;
+        int gen = ++generation;
         caches.closeAll();
+        ConnectionState interim = reconnecting ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
         Discovery.Result d;
         try {
             d = Discovery.discover(client);
@@ -203,21 +211,22 @@ public final class KubernetesBackend implements Backend {
         }
         discovered = d;
         attempt = 0;
+        unwatchedSince = 0;
         List<String> problems = new ArrayList<>(d.problems());
         List<CompletableFuture<String>> starts = new ArrayList<>();
         var pods = podSelector == null ? client.pods().inNamespace(namespace) : client.pods().inNamespace(namespace).withLabelSelector(podSelector);
         SharedIndexInformer<Pod> podInformer = pods.runnableInformer(0);
-        starts.add(start(podInformer, null, "listing pods"));
         caches.pods(podInformer);
+        starts.add(start(gen, podInformer, null, "listing pods", interim));
         for (Map.Entry<AgentKind, String> e : d.versions().entrySet()) {
             AgentKind k = e.getKey();
             SharedIndexInformer<GenericKubernetesResource> i = resources(k).inNamespace(namespace).runnableInformer(0);
             caches.agent(k, i);
-            starts.add(start(i, k, "listing " + k.resourceName()));
+            starts.add(start(gen, i, k, "listing " + k.resourceName(), interim));
         }
-        view.connection(ConnectionState.CONNECTING, "listing pods" + (d.anyAgentSandbox() ? " and agent-sandbox resources" : ""), false);
+        view.connection(interim, "listing pods" + (d.anyAgentSandbox() ? " and agent-sandbox resources" : ""), false);
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
-            if (closed) return;
+            if (closed || gen != generation) return;
             for (CompletableFuture<String> f : starts) {
                 String p = f.join();
                 if (p != null) problems.add(p);
@@ -227,18 +236,19 @@ public final class KubernetesBackend implements Backend {
     }
 
     /** Starts an informer; completes with null once its cache is filled, or with the problem that stopped it. */
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> CompletableFuture<String> start(SharedIndexInformer<T> informer, AgentKind kind, String doing) {
+    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> CompletableFuture<String> start(int gen, SharedIndexInformer<T> informer,
+                                                                                              AgentKind kind, String doing, ConnectionState interim) {
         informer.addEventHandler(view.handler(kind));
         informer.exceptionHandler((started, t) -> {
             SandtableException se = KubeErrors.of(t, started ? "watching " + what(kind) : doing, context, namespace, server);
             lastWatchError = se.getMessage();
             int code = KubeErrors.status(t);
             if (!started && (code == 401 || code == 403 || code == 404)) return false;
-            if (!started) view.connection(ConnectionState.CONNECTING, se.getMessage(), false);
+            if (!started && gen == generation) view.connection(interim, se.getMessage(), false);
             return true;
         });
         return informer.start().toCompletableFuture().handle((v, t) -> {
-            if (t == null) return null;
+            if (t == null || gen != generation) return null;
             if (kind == null) caches.pods(null);
             else caches.agent(kind, null);
             return KubeErrors.of(t, doing, context, namespace, server).getMessage() + "; " + what(kind) + " not shown";
@@ -252,7 +262,7 @@ public final class KubernetesBackend implements Backend {
     private void scheduleRetry() {
         if (closed) return;
         long delay = Math.min(options.maxRetryDelay().toMillis(), 1000L << Math.min(attempt++, 5));
-        retry = timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        retry = timer.schedule(() -> connect(true), delay, TimeUnit.MILLISECONDS);
     }
 
     /** Tries to reach the cluster again now (the window's Retry). */
@@ -261,25 +271,27 @@ public final class KubernetesBackend implements Backend {
         if (r != null) r.cancel(false);
         attempt = 0;
         timer.execute(() -> {
-            if (view.state() != ConnectionState.CONNECTED) connect();
+            if (view.state() != ConnectionState.CONNECTED) connect(true);
         });
     }
 
+    /**
+     * A watch that stays down longer than a normal reconnect means the cluster was lost (or the watch broke): the
+     * view says "reconnecting" and every informer is rebuilt, so the tables come back from a fresh list.
+     */
     private void checkHealth() {
-        if (closed) return;
-        ConnectionState s = view.state();
-        if (s != ConnectionState.CONNECTED && s != ConnectionState.RECONNECTING) return;
+        if (closed || view.state() != ConnectionState.CONNECTED) return;
         boolean allWatching = caches.all().stream().allMatch(SharedIndexInformer::isWatching);
         long now = System.nanoTime();
         if (allWatching) {
             unwatchedSince = 0;
-            if (s == ConnectionState.RECONNECTING) view.connection(ConnectionState.CONNECTED, null, true);
             return;
         }
         if (unwatchedSince == 0) unwatchedSince = now;
-        if (s == ConnectionState.CONNECTED && now - unwatchedSince > options.unwatchedGrace().toNanos()) {
+        if (now - unwatchedSince > options.unwatchedGrace().toNanos()) {
             String why = lastWatchError == null ? "the watch on the cluster of context '" + context + "' dropped" : lastWatchError;
             view.connection(ConnectionState.RECONNECTING, why, false);
+            connect(true);
         }
     }
 
