@@ -48,6 +48,8 @@ public final class KubeMapping {
         if (s.suspended()) {
             if (suspended.isPresent() && suspended.get().isTrue())
                 return new Derived(SandboxState.SUSPENDED, "Suspended", null, suspended.get().lastTransitionTime());
+            if (ready.isPresent() && "SandboxSuspended".equals(ready.get().reason())) // v1alpha1 has no Suspended condition
+                return new Derived(SandboxState.SUSPENDED, "Suspended", null, since);
             return new Derived(SandboxState.STOPPING, "Suspending", suspended.map(KubeMapping::text).orElse(null),
                     suspended.map(Condition::lastTransitionTime).orElse(since));
         }
