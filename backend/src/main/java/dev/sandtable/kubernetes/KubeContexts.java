@@ -3,7 +3,14 @@ package dev.sandtable.kubernetes;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,22 +36,34 @@ public final class KubeContexts {
         return Config.getKubeconfigFilenames().stream().map(File::new).anyMatch(File::isFile);
     }
 
+    /**
+     * Reads the kubeconfig files themselves (not through a client configuration), so listing contexts never runs a
+     * credential plugin: the first file that names a context or the current context wins, as with kubectl.
+     */
     public static List<KubeContext> list() {
-        if (!present()) return List.of();
-        Config config;
-        try {
-            config = Config.autoConfigure(null);
-        } catch (RuntimeException e) {
-            return List.of();
+        Map<String, KubeContext> byName = new LinkedHashMap<>();
+        String current = null;
+        for (String f : Config.getKubeconfigFilenames()) {
+            File file = new File(f);
+            if (!file.isFile()) continue;
+            io.fabric8.kubernetes.api.model.Config kc;
+            try (InputStream in = Files.newInputStream(file.toPath())) {
+                kc = Serialization.unmarshal(in, io.fabric8.kubernetes.api.model.Config.class);
+            } catch (IOException | RuntimeException e) {
+                continue; // an unreadable file contributes nothing, as with kubectl's merge
+            }
+            if (kc == null) continue;
+            if (current == null && kc.getCurrentContext() != null && !kc.getCurrentContext().isBlank()) current = kc.getCurrentContext();
+            for (NamedContext c : kc.getContexts() == null ? List.<NamedContext>of() : kc.getContexts()) {
+                if (c.getName() == null || c.getContext() == null || byName.containsKey(c.getName())) continue;
+                String ns = c.getContext().getNamespace();
+                byName.put(c.getName(), new KubeContext(c.getName(), c.getContext().getCluster(), c.getContext().getUser(),
+                        ns == null || ns.isBlank() ? "default" : ns, false));
+            }
         }
         List<KubeContext> out = new ArrayList<>();
-        String current = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
-        for (NamedContext c : config.getContexts() == null ? List.<NamedContext>of() : config.getContexts()) {
-            if (c.getContext() == null) continue;
-            String ns = c.getContext().getNamespace();
-            out.add(new KubeContext(c.getName(), c.getContext().getCluster(), c.getContext().getUser(),
-                    ns == null || ns.isBlank() ? "default" : ns, c.getName().equals(current)));
-        }
+        for (KubeContext c : byName.values())
+            out.add(new KubeContext(c.name(), c.cluster(), c.user(), c.namespace(), c.name().equals(current)));
         return out;
     }
 }

@@ -266,6 +266,7 @@ public final class KubernetesBackend implements Backend {
     }
 
     /** Tries to reach the cluster again now (the window's Retry). */
+    @Override
     public void reconnect() {
         ScheduledFuture<?> r = retry;
         if (r != null) r.cancel(false);

@@ -20,17 +20,17 @@ import java.util.Map;
  * what the mock's discovery needs), and objects shaped as the agent-sandbox controller writes them. The CRDs have no
  * status subresource here, so fixtures can create objects with a status and tests play the controller with edit().
  */
-final class AgentSandboxMock {
-    static final String NS = "agents";
+public final class AgentSandboxMock {
+    public static final String NS = "agents";
 
     private AgentSandboxMock() {
     }
 
-    static void installCrds(KubernetesClient client, String version) {
+    public static void installCrds(KubernetesClient client, String version) {
         for (AgentKind k : AgentKind.values()) client.apiextensions().v1().customResourceDefinitions().resource(crd(k, version)).create();
     }
 
-    static CustomResourceDefinition crd(AgentKind k, String version) {
+    public static CustomResourceDefinition crd(AgentKind k, String version) {
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(k.resourceName()).endMetadata()
                 .withNewSpec().withGroup(k.group()).withScope("Namespaced")
@@ -40,26 +40,26 @@ final class AgentSandboxMock {
                 .endVersion().endSpec().build();
     }
 
-    static Pod pod(String name, String phase, Map<String, String> labels) {
+    public static Pod pod(String name, String phase, Map<String, String> labels) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).withLabels(labels)
                 .withCreationTimestamp(Instant.now().toString()).endMetadata()
                 .withNewSpec().addNewContainer().withName("main").withImage("busybox:1.36").endContainer().endSpec()
                 .withNewStatus().withPhase(phase).endStatus().build();
     }
 
-    static GenericKubernetesResource template(String name, String image) {
+    public static GenericKubernetesResource template(String name, String image) {
         Map<String, Object> spec = Map.of("podTemplate", Map.of("spec", Map.of("containers", List.of(Map.of("name", "agent", "image", image)))));
         return resource(AgentKind.TEMPLATE, AgentKind.V1BETA1, name, spec, null);
     }
 
-    static GenericKubernetesResource warmPool(String name, String template, int replicas, int ready) {
+    public static GenericKubernetesResource warmPool(String name, String template, int replicas, int ready) {
         return resource(AgentKind.WARM_POOL, AgentKind.V1BETA1, name,
                 Map.of("replicas", replicas, "sandboxTemplateRef", Map.of("name", template)),
                 Map.of("replicas", replicas, "readyReplicas", ready));
     }
 
     /** A Sandbox with a Ready condition ({@code ready} null: no conditions yet). */
-    static GenericKubernetesResource sandbox(String name, Boolean ready, String reason, boolean suspended) {
+    public static GenericKubernetesResource sandbox(String name, Boolean ready, String reason, boolean suspended) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("operatingMode", suspended ? "Suspended" : "Running");
         spec.put("podTemplate", Map.of("spec", Map.of("containers", List.of(Map.of("name", "agent", "image", "python:3.12")))));
@@ -72,7 +72,7 @@ final class AgentSandboxMock {
         return resource(AgentKind.SANDBOX, AgentKind.V1BETA1, name, spec, status);
     }
 
-    static Map<String, Object> condition(String type, boolean status, String reason) {
+    public static Map<String, Object> condition(String type, boolean status, String reason) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", type);
         c.put("status", status ? "True" : "False");
@@ -82,13 +82,13 @@ final class AgentSandboxMock {
         return c;
     }
 
-    static GenericKubernetesResource ownedBy(GenericKubernetesResource r, AgentKind ownerKind, String owner) {
+    public static GenericKubernetesResource ownedBy(GenericKubernetesResource r, AgentKind ownerKind, String owner) {
         r.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion(ownerKind.group() + "/" + AgentKind.V1BETA1)
                 .withKind(ownerKind.kind()).withName(owner).withUid("uid-" + owner).withController(true).build()));
         return r;
     }
 
-    static GenericKubernetesResource resource(AgentKind k, String version, String name, Map<String, Object> spec, Map<String, Object> status) {
+    public static GenericKubernetesResource resource(AgentKind k, String version, String name, Map<String, Object> spec, Map<String, Object> status) {
         GenericKubernetesResourceBuilder b = new GenericKubernetesResourceBuilder().withApiVersion(k.group() + "/" + version).withKind(k.kind())
                 .withNewMetadata().withName(name).withNamespace(NS).withCreationTimestamp(Instant.now().toString()).endMetadata();
         GenericKubernetesResource r = b.build();
@@ -97,13 +97,13 @@ final class AgentSandboxMock {
         return r;
     }
 
-    static GenericKubernetesResource create(KubernetesClient client, GenericKubernetesResource r) {
+    public static GenericKubernetesResource create(KubernetesClient client, GenericKubernetesResource r) {
         AgentKind k = kindOf(r);
         return client.genericKubernetesResources(k.context(r.getApiVersion().substring(r.getApiVersion().indexOf('/') + 1)))
                 .inNamespace(NS).resource(r).create();
     }
 
-    static AgentKind kindOf(GenericKubernetesResource r) {
+    public static AgentKind kindOf(GenericKubernetesResource r) {
         for (AgentKind k : AgentKind.values()) if (k.kind().equals(r.getKind())) return k;
         throw new IllegalArgumentException(r.getKind());
     }

@@ -72,7 +72,11 @@ final class Sidebar {
         Label status = new Label();
         status.getStyleClass().add("backend-status");
         status.setId("backend-status-" + b.id());
-        VBox text = new VBox(1, name, status);
+        javafx.scene.control.Hyperlink retry = new javafx.scene.control.Hyperlink("Retry");
+        retry.getStyleClass().add("backend-retry");
+        retry.setId("backend-retry-" + b.id().replaceAll("[^A-Za-z0-9_-]", "_"));
+        retry.setOnAction(e -> b.backend().reconnect()); // never blocks: the backend reconnects on its own thread
+        VBox text = new VBox(1, name, status, retry);
         HBox row = new HBox(10, dot, text);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("backend-item");
@@ -83,6 +87,11 @@ final class Sidebar {
             dot.getStyleClass().add(Badges.connectionStyle(b.state()));
             name.setText(b.displayName());
             status.setText(BackendViewModel.describe(b.state(), b.messageProperty().get()));
+            status.setWrapText(true);
+            boolean canRetry = b.state() == dev.sandtable.spi.ConnectionState.DISCONNECTED
+                    && b.info().kind() == dev.sandtable.spi.BackendKind.KUBERNETES;
+            retry.setVisible(canRetry);
+            retry.setManaged(canRetry);
             tip.setText(b.displayName() + " · " + b.info().kind().name().toLowerCase(Locale.ROOT) + " · " + b.info().endpoint());
         };
         b.stateProperty().addListener((o, x, y) -> render.run());
