@@ -5,7 +5,6 @@ import dev.sandtable.spi.SandtableException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.WatcherException;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +27,7 @@ final class KubeErrors {
         if (status(t) != 0) return false;
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof TimeoutException
-                    || c instanceof java.nio.channels.ClosedChannelException || c instanceof IOException) return true;
+                    || c instanceof java.net.SocketException || c instanceof java.nio.channels.ClosedChannelException) return true;
         }
         return false;
     }
