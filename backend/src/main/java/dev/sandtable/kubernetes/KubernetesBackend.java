@@ -74,6 +74,8 @@ public final class KubernetesBackend implements Backend {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long an operation waits for a context that is still connecting. */
+    static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final String context;
@@ -95,6 +97,8 @@ public final class KubernetesBackend implements Backend {
     private volatile ScheduledFuture<?> retry;
     private volatile long unwatchedSince;
     private volatile String lastWatchError;
+    /** Completes once the informers first synced: operations wait for it (names resolve through the caches). */
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
     /** Bumped by every (re)connect: completions of an earlier attempt's informers are ignored. */
     private volatile int generation;
 
@@ -232,6 +236,7 @@ public final class KubernetesBackend implements Backend {
                 if (p != null) problems.add(p);
             }
             view.connection(ConnectionState.CONNECTED, problems.isEmpty() ? null : String.join("; ", problems), true);
+            firstSync.complete(null);
         });
     }
 
@@ -321,9 +326,21 @@ public final class KubernetesBackend implements Backend {
         return resources(k).inNamespace(namespace).withName(name);
     }
 
+    /**
+     * Runs {@code work} on a virtual thread once the context's caches are filled (names are resolved through them),
+     * waiting at most {@link #CONNECT_WAIT} for that; failures become user sentences.
+     */
     private <T> CompletableFuture<T> async(String doing, Supplier<T> work) {
         if (closed) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNAVAILABLE, info.displayName() + " is closed"));
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Void> ready = firstSync.isDone() ? firstSync : firstSync.copy().orTimeout(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return ready.handle((v, t) -> {
+            if (t != null) {
+                String why = view.message();
+                throw new SandtableException(ErrorCode.UNAVAILABLE, "not connected to context '" + context + "' after "
+                        + CONNECT_WAIT.toSeconds() + " s" + (why == null ? "" : ": " + why));
+            }
+            return v;
+        }).thenApplyAsync(v -> {
             try {
                 return work.get();
             } catch (RuntimeException e) {
@@ -348,19 +365,18 @@ public final class KubernetesBackend implements Backend {
     @Override
     public CompletableFuture<Sandbox> create(CreateSandboxRequest request) {
         if (request.snapshotId() != null) return CompletableFuture.failedFuture(SandtableException.unsupported(info.displayName(), "snapshots"));
-        if (!capabilities().supports(Operation.CREATE))
-            return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.CREATE).orElseThrow()));
-        String tpl = request.templateId();
-        if (tpl == null) {
-            List<GenericKubernetesResource> all = caches.list(AgentKind.TEMPLATE);
-            if (all.size() != 1) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT,
-                    "choose a SandboxTemplate to create from" + (all.isEmpty() ? "; namespace '" + namespace + "' has none" : "")));
-            tpl = all.getFirst().getMetadata().getName();
-        }
         if (request.name() != null && Names.problem("sandbox", request.name()) != null)
             return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT, Names.problem("sandbox", request.name())));
-        String template = tpl;
-        return async("creating a Sandbox from SandboxTemplate " + template, () -> {
+        return async("creating a Sandbox" + (request.templateId() == null ? "" : " from SandboxTemplate " + request.templateId()), () -> {
+            if (!capabilities().supports(Operation.CREATE))
+                throw new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.CREATE).orElseThrow());
+            String template = request.templateId();
+            if (template == null) {
+                List<GenericKubernetesResource> all = caches.list(AgentKind.TEMPLATE);
+                if (all.size() != 1) throw new SandtableException(ErrorCode.INVALID_ARGUMENT,
+                        "choose a SandboxTemplate to create from" + (all.isEmpty() ? "; namespace '" + namespace + "' has none" : ""));
+                template = all.getFirst().getMetadata().getName();
+            }
             GenericKubernetesResource t = caches.get(AgentKind.TEMPLATE, template);
             if (t == null) t = agent(AgentKind.TEMPLATE, template).get();
             if (t == null) throw new SandtableException(ErrorCode.NOT_FOUND, "no SandboxTemplate named '" + template + "' in namespace '" + namespace + "'");
@@ -497,16 +513,14 @@ public final class KubernetesBackend implements Backend {
      */
     @Override
     public CompletableFuture<Claim> claim(String pool) {
-        if (!capabilities().supports(Operation.POOL_CLAIM))
-            return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.POOL_CLAIM).orElseThrow()));
-        GenericKubernetesResource wp = caches.get(AgentKind.WARM_POOL, pool);
-        if (wp == null) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.NOT_FOUND,
-                "no SandboxWarmPool named '" + pool + "' in namespace '" + namespace + "'"));
         String name = generated(pool);
         CompletableFuture<Claim> result = new CompletableFuture<>();
-        long start = System.nanoTime();
-        claimWaits.put(name, new ClaimWait(pool, start, result));
+        long[] start = {0};
         async("claiming from SandboxWarmPool " + pool, () -> {
+            if (!capabilities().supports(Operation.POOL_CLAIM))
+                throw new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.POOL_CLAIM).orElseThrow());
+            GenericKubernetesResource wp = caches.get(AgentKind.WARM_POOL, pool);
+            if (wp == null) throw new SandtableException(ErrorCode.NOT_FOUND, "no SandboxWarmPool named '" + pool + "' in namespace '" + namespace + "'");
             Map<String, Object> spec = new LinkedHashMap<>();
             if (AgentKind.V1ALPHA1.equals(version(AgentKind.CLAIM))) {
                 spec.put("sandboxTemplateRef", Map.of("name", AgentWarmPool.of(wp).templateRef()));
@@ -518,29 +532,36 @@ public final class KubernetesBackend implements Backend {
                     .withApiVersion(AgentKind.CLAIM.group() + "/" + version(AgentKind.CLAIM)).withKind(AgentKind.CLAIM.kind())
                     .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .addToAdditionalProperties("spec", spec).build();
-            return resources(AgentKind.CLAIM).inNamespace(namespace).resource(c).create();
+            start[0] = System.nanoTime();
+            claimWaits.put(name, new ClaimWait(pool, start[0], result));
+            try {
+                return resources(AgentKind.CLAIM).inNamespace(namespace).resource(c).create();
+            } catch (RuntimeException e) {
+                claimWaits.remove(name);
+                throw e;
+            }
         }).whenComplete((created, t) -> {
             if (t != null) {
                 claimWaits.remove(name);
                 result.completeExceptionally(SandtableException.of(t));
-            } else {
-                view.execute(() -> checkClaims(new KubeLiveView.Changed(AgentKind.CLAIM, name)));
+                return;
             }
+            view.execute(() -> checkClaims(new KubeLiveView.Changed(AgentKind.CLAIM, name)));
+            ScheduledFuture<?> timeout = timer.schedule(() -> {
+                if (claimWaits.remove(name) != null && result.completeExceptionally(new SandtableException(ErrorCode.UNAVAILABLE,
+                        "SandboxClaim " + name + " got no ready Sandbox within " + options.claimTimeout().toSeconds()
+                                + " s: is the agent-sandbox controller running? The claim was deleted."))) {
+                    io.execute(() -> {
+                        try {
+                            agent(AgentKind.CLAIM, name).delete();
+                        } catch (RuntimeException ignored) {
+                            // best effort: it may be gone already
+                        }
+                    });
+                }
+            }, options.claimTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            result.whenComplete((c, x) -> timeout.cancel(false));
         });
-        ScheduledFuture<?> timeout = timer.schedule(() -> {
-            if (claimWaits.remove(name) != null && result.completeExceptionally(new SandtableException(ErrorCode.UNAVAILABLE,
-                    "SandboxClaim " + name + " got no ready Sandbox within " + options.claimTimeout().toSeconds()
-                            + " s: is the agent-sandbox controller running? The claim was deleted."))) {
-                io.execute(() -> {
-                    try {
-                        agent(AgentKind.CLAIM, name).delete();
-                    } catch (RuntimeException ignored) {
-                        // best effort: it may be gone already
-                    }
-                });
-            }
-        }, options.claimTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((c, t) -> timeout.cancel(false));
         return result;
     }
 

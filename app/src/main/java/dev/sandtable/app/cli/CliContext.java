@@ -21,7 +21,12 @@ final class CliContext implements AutoCloseable {
     private final Instant now = Instant.now();
     Path home;
     boolean json;
+    /** --backend: "service" (the default) or "kubernetes", with --context and --namespace. */
+    String backend;
+    String kubeContext;
+    String kubeNamespace;
     private ServiceClient client;
+    private dev.sandtable.spi.Backend kubernetes;
 
     CliContext(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -32,8 +37,11 @@ final class CliContext implements AutoCloseable {
         return home != null ? RuntimePaths.under(home.toAbsolutePath()) : RuntimePaths.fromEnvironment();
     }
 
-    /** The service, started first when it is not running. */
-    ServiceClient service() {
+    /** The backend the commands act on: the service (started first when it is not running), or a Kubernetes context. */
+    dev.sandtable.spi.Backend service() {
+        if ("kubernetes".equals(backend)) return kubernetes();
+        if (backend != null && !backend.equals("service"))
+            throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown --backend " + backend + "; use service or kubernetes");
         if (client == null) {
             client = ServiceConnector.connectOrStart(paths(), ServiceConnector.Options.defaults()
                     .withProgress(m -> {
@@ -50,8 +58,28 @@ final class CliContext implements AutoCloseable {
         return Optional.ofNullable(client);
     }
 
+    private dev.sandtable.spi.Backend kubernetes() {
+        if (kubernetes == null)
+            kubernetes = dev.sandtable.kubernetes.KubernetesBackend.forContext(new dev.sandtable.kubernetes.KubeTarget(kubeContext, kubeNamespace, null));
+        return kubernetes;
+    }
+
     Inventory inventory() {
-        return await(service().inventory());
+        if ("kubernetes".equals(backend)) return kubernetesInventory();
+        dev.sandtable.spi.Backend b = service();
+        return await(((ServiceClient) b).inventory());
+    }
+
+    /** The first full view of the Kubernetes context (from its informers), or the reason it could not be had. */
+    private Inventory kubernetesInventory() {
+        CompletableFuture<Inventory> first = new CompletableFuture<>();
+        try (dev.sandtable.spi.Subscription ignored = kubernetes().watch(e -> {
+            if (e instanceof dev.sandtable.spi.BackendEvent.Synced s) first.complete(s.inventory());
+            else if (e instanceof dev.sandtable.spi.BackendEvent.Connection c && c.state() == dev.sandtable.spi.ConnectionState.DISCONNECTED)
+                first.completeExceptionally(new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, c.message()));
+        })) {
+            return await(first.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
     }
 
     Instant now() {
@@ -88,5 +116,7 @@ final class CliContext implements AutoCloseable {
     public void close() {
         if (client != null) client.close();
         client = null;
+        if (kubernetes != null) kubernetes.close();
+        kubernetes = null;
     }
 }

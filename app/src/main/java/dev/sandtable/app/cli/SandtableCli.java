@@ -48,6 +48,18 @@ public final class SandtableCli implements Callable<Integer> {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as JSON, for scripts.")
     boolean json;
 
+    @Option(names = "--backend", paramLabel = "KIND",
+            description = "service (default: the Sandtable service) or kubernetes (a kubeconfig context); give it before the command.")
+    String backend;
+
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "With --backend kubernetes: the kubeconfig context (default: the current one).")
+    String kubeContext;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "With --backend kubernetes: the namespace (default: the context's).")
+    String kubeNamespace;
+
     final CliContext ctx;
 
     SandtableCli(CliContext ctx) {
@@ -68,6 +80,9 @@ public final class SandtableCli implements Callable<Integer> {
                     .setExecutionStrategy(parsed -> {
                         ctx.home = cli.home;
                         ctx.json = cli.json;
+                        ctx.backend = cli.backend;
+                        ctx.kubeContext = cli.kubeContext;
+                        ctx.kubeNamespace = cli.kubeNamespace;
                         return new CommandLine.RunLast().execute(parsed);
                     })
                     .setParameterExceptionHandler(SandtableCli::usageError)

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,15 +25,14 @@ class KubernetesWindowTest {
     KubernetesMockServer server;
     KubernetesClient client;
     private final WindowDriver w = new WindowDriver();
-    private String oldKubeconfig;
+    private dev.sandtable.kubernetes.MockKubeconfig kubeconfig;
 
     @AfterEach
     void tearDown() throws Exception {
         try {
             w.stop();
         } finally {
-            if (oldKubeconfig == null) System.clearProperty("kubeconfig");
-            else System.setProperty("kubeconfig", oldKubeconfig);
+            if (kubeconfig != null) kubeconfig.close();
         }
     }
 
@@ -47,29 +45,7 @@ class KubernetesWindowTest {
         AgentSandboxMock.create(client, AgentSandboxMock.sandbox("agent-ready", true, null, false));
         client.pods().inNamespace(ns).resource(AgentSandboxMock.pod("plain-pod", "Running", Map.of())).create();
 
-        Path kubeconfig = tmp.resolve("config");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                current-context: mock
-                clusters:
-                - name: mock-cluster
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: dev
-                  user:
-                    token: not-checked-by-the-mock
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock-cluster
-                    user: dev
-                    namespace: %s
-                """.formatted(client.getMasterUrl().toString(), ns));
-        oldKubeconfig = System.getProperty("kubeconfig");
-        System.setProperty("kubeconfig", kubeconfig.toString());
+        kubeconfig = dev.sandtable.kubernetes.MockKubeconfig.install(tmp, client, ns);
 
         w.start(KubernetesContexts.fromKubeconfig());
         w.until("the pod and the Sandbox show", () -> w.names("sandbox").containsAll(java.util.List.of("plain-pod", "agent-ready")));
