@@ -143,12 +143,13 @@ class KubernetesWindowBenchmarkTest {
         System.out.println("=== Kubernetes scale: " + PODS + " pods + " + SANDBOXES + " Sandbox objects in the CRUD mock, "
                 + UPDATES_PER_SECOND + " updates/s for " + SECONDS + " s, real window (Monocle) ===");
         System.out.printf("fill the mock: %.1f s; backend + window synced (all %d rows): %.1f s%n", fillSeconds, PODS + SANDBOXES, syncSeconds);
-        System.out.printf("updates sent: %d in %.1f s (each a GET + PATCH through the client)%n", total, sendSeconds);
+        System.out.printf("updates sent: %d in %.1f s (each a GET + PATCH through the client, timed from before the GET)%n", total, sendSeconds);
         System.out.println(summary("update -> backend event (ms)", toEvent));
         System.out.println(summary("update -> row changed on the FX thread (ms)", toRow) + "  [" + pendingRows.size() + " never seen]");
         System.out.println(summary("FX pulse: batch apply + CSS/layout (ms)", pulses));
         System.out.printf("heap used after GC: %.0f MiB; GC time during the run: %d ms%n", heap / 1048576.0, gcDuring);
-        System.out.println("list requests to the API server after start-up (10 refreshes included): " + lists);
+        System.out.println("list requests to the API server while the tables were open (start-up: one per kind = 5; then 10 refreshes and "
+                + total + " updates): " + lists);
     }
 
     List<String> drainRequests() throws InterruptedException {
