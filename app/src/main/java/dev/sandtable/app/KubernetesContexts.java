@@ -28,7 +28,7 @@ public final class KubernetesContexts {
         String selector = System.getProperty("sandtable.kubernetes.selector");
         return KubeContexts.list().stream().<Backend>map(c -> {
             String ns = namespaces.getOrDefault(c.name(), c.namespace());
-            BackendInfo placeholder = new BackendInfo("kubernetes:" + c.name() + "/" + ns, c.name() + " · " + ns, BackendKind.KUBERNETES,
+            BackendInfo placeholder = new BackendInfo("kubernetes:" + c.name(), c.name() + " · " + ns, BackendKind.KUBERNETES,
                     "context " + c.name() + " (cluster " + c.cluster() + ")");
             return ConnectingBackend.start(placeholder, "reading the kubeconfig of context " + c.name(),
                     () -> KubernetesBackend.forContext(new KubeTarget(c.name(), ns, selector)));

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * the API server, only from these (the informers list once, then watch).
  */
 final class KubeCaches {
-    private final String namespace;
+    private volatile String namespace;
     private volatile SharedIndexInformer<Pod> pods;
     private final Map<AgentKind, SharedIndexInformer<GenericKubernetesResource>> agents = new EnumMap<>(AgentKind.class);
     private final Function<String, LatencySummary> claimLatency;
@@ -31,6 +31,10 @@ final class KubeCaches {
     KubeCaches(String namespace, Function<String, LatencySummary> claimLatency) {
         this.namespace = namespace;
         this.claimLatency = claimLatency;
+    }
+
+    void namespace(String ns) {
+        this.namespace = ns;
     }
 
     synchronized void pods(SharedIndexInformer<Pod> informer) {

@@ -47,6 +47,7 @@ final class KubeLiveView {
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile String message;
     private volatile boolean live;
+    private final List<Runnable> pendingLive = new ArrayList<>();
 
     /** What changed, for claim waiters. */
     record Changed(AgentKind kind, String name) {
@@ -118,10 +119,20 @@ final class KubeLiveView {
                     s.synced = true;
                 }
                 if (why != null) for (Sub s : subs) s.deliver(new BackendEvent.Connection(newState, why));
+                for (Runnable r : pendingLive) r.run();
+                pendingLive.clear();
             } else {
                 live = nowLive;
                 for (Sub s : subs) s.deliver(new BackendEvent.Connection(newState, why));
             }
+        });
+    }
+
+    /** Runs {@code r} on the events thread once the view is next (or already) live. */
+    void onceLive(Runnable r) {
+        execute(() -> {
+            if (live && state == ConnectionState.CONNECTED) r.run();
+            else pendingLive.add(r);
         });
     }
 

@@ -79,12 +79,12 @@ public final class KubernetesBackend implements Backend {
 
     private final KubernetesClient client;
     private final String context;
-    private final String namespace;
+    private volatile String namespace;
     private final String podSelector;
     private final String server;
     private final Options options;
     private final Clock clock;
-    private final BackendInfo info;
+    private volatile BackendInfo info;
     private final KubeCaches caches;
     private final KubeLiveView view;
     private final ScheduledExecutorService timer;
@@ -120,8 +120,7 @@ public final class KubernetesBackend implements Backend {
         this.server = client.getMasterUrl() == null ? "?" : client.getMasterUrl().toString();
         this.options = options;
         this.clock = clock;
-        this.info = new BackendInfo("kubernetes:" + context + "/" + namespace, context + " · " + namespace,
-                BackendKind.KUBERNETES, server + " (namespace " + namespace + ")");
+        this.info = info(context, namespace, server);
         this.caches = new KubeCaches(namespace, this::claimLatency);
         this.view = new KubeLiveView(caches, clock, "sandtable-kube-" + context);
         this.view.onChange(this::checkClaims);
@@ -163,6 +162,31 @@ public final class KubernetesBackend implements Backend {
 
     public String namespace() {
         return namespace;
+    }
+
+    /** The id is the context's alone, so a namespace change keeps the backend's place and rows are replaced by a Synced. */
+    static BackendInfo info(String context, String namespace, String server) {
+        return new BackendInfo("kubernetes:" + context, context + " · " + namespace, BackendKind.KUBERNETES,
+                server + " (namespace " + namespace + ")");
+    }
+
+    /**
+     * Shows another namespace of the same context: the informers are rebuilt there and the live view sends a new
+     * {@code Synced}. Completes once the new namespace's caches are filled.
+     */
+    public CompletableFuture<Void> useNamespace(String ns) {
+        String problem = Names.problem("namespace", ns);
+        if (problem != null) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT, problem));
+        if (ns.equals(namespace)) return CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        timer.execute(() -> {
+            namespace = ns;
+            info = info(context, ns, server);
+            caches.namespace(ns);
+            connect(true);
+            view.onceLive(() -> done.complete(null));
+        });
+        return done;
     }
 
     /** What discovery found, or null before the first successful connect. */

@@ -148,6 +148,26 @@ class KubernetesBackendTest {
         assertThat(events.all).noneMatch(e -> e instanceof BackendEvent.Connection c && c.state() == ConnectionState.DISCONNECTED);
     }
 
+    @Test
+    void anotherNamespaceReplacesTheRowsAndKeepsTheBackendsId() throws Exception {
+        client.pods().inNamespace(NS).resource(AgentSandboxMock.pod("here", "Running", Map.of())).create();
+        client.pods().inNamespace("elsewhere").resource(AgentSandboxMock.pod("there", "Running", Map.of())).create();
+        Events events = new Events();
+        backend(null).watch(events);
+        events.await(BackendEvent.Synced.class, s -> true);
+        String id = backend.info().id();
+        assertThat(backend.useNamespace("Not A Namespace")).failsWithin(Duration.ofSeconds(5));
+        backend.useNamespace("elsewhere").get(20, java.util.concurrent.TimeUnit.SECONDS);
+        BackendEvent.Synced other = events.await(BackendEvent.Synced.class, s -> s.inventory().sandboxes().stream().anyMatch(x -> x.name().equals("there")));
+        assertThat(other.inventory().sandboxes()).extracting(Sandbox::name).containsExactly("there");
+        assertThat(backend.info().id()).isEqualTo(id);
+        assertThat(backend.info().displayName()).isEqualTo("mock · elsewhere");
+        client.pods().inNamespace(NS).resource(AgentSandboxMock.pod("here-2", "Running", Map.of())).create();
+        client.pods().inNamespace("elsewhere").resource(AgentSandboxMock.pod("there-2", "Running", Map.of())).create();
+        events.await(BackendEvent.Upserted.class, u -> u.resource().name().equals("there-2"));
+        assertThat(events.sinceSync()).noneMatch(e -> e instanceof BackendEvent.Upserted u && u.resource().name().startsWith("here"));
+    }
+
     static Sandbox find(Inventory inv, String name) {
         return inv.sandboxes().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }

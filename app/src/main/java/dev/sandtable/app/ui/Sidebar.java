@@ -98,6 +98,18 @@ final class Sidebar {
         b.messageProperty().addListener((o, x, y) -> render.run());
         render.run();
         row.setOnMouseClicked(e -> vm.selectedBackendProperty().set(b));
+        if (b.info().kind() == dev.sandtable.spi.BackendKind.KUBERNETES) {
+            javafx.scene.control.MenuItem ns = new javafx.scene.control.MenuItem("Namespace…");
+            ns.setOnAction(e -> {
+                String current = b.displayName().contains(" · ") ? b.displayName().substring(b.displayName().indexOf(" · ") + 3) : "";
+                javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(current);
+                d.setTitle("Namespace");
+                d.setHeaderText("Which namespace of " + b.displayName().split(" · ")[0] + " to show");
+                d.showAndWait().ifPresent(chosen -> vm.useNamespace(b, chosen));
+            });
+            javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(ns);
+            row.setOnContextMenuRequested(e -> menu.show(row, e.getScreenX(), e.getScreenY()));
+        }
         row.setId("backend-item-" + b.displayName().replaceAll("[^A-Za-z0-9_-]", "_"));
         row.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"),
                 vm.inventory().backends().size() > 1 && vm.selectedBackendProperty().get() == b);

@@ -57,5 +57,12 @@ class KubernetesWindowTest {
         w.until("a deleted pod disappears", () -> !w.names("sandbox").contains("plain-pod"));
         w.until("the warm pool shows", () -> w.names("pool").contains("py-pool"));
         w.until("the template shows", () -> w.names("template").contains("python"));
+
+        // another namespace of the same context: its rows replace the first one's, the entry keeps its place
+        client.pods().inNamespace("team-b").resource(AgentSandboxMock.pod("b-worker", "Running", Map.of())).create();
+        WindowDriver.fx(() -> w.vm().useNamespace(w.vm().inventory().backends().getFirst(), "team-b")).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        w.until("the other namespace's pod shows alone", () -> w.names("sandbox").equals(java.util.List.of("b-worker")));
+        assertThat(WindowDriver.fx(() -> w.vm().inventory().backends().getFirst().displayName())).isEqualTo("mock · team-b");
+        assertThat(WindowDriver.fx(() -> w.vm().inventory().backends().size())).isEqualTo(1);
     }
 }
