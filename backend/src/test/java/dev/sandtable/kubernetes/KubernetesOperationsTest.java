@@ -129,22 +129,23 @@ class KubernetesOperationsTest {
 
     @Test
     void aClaimNoControllerAnswersTimesOutWithAClearMessageAndIsDeleted() {
-        backend.close();
-        backend = new KubernetesBackend(server.createClient(), new KubeTarget("mock", NS, null),
+        // a second backend on the same mock, with a short claim timeout (the first stays open: its client shares the mock's)
+        try (KubernetesBackend quick = new KubernetesBackend(server.createClient(), new KubeTarget("mock", NS, null),
                 new KubernetesBackend.Options(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(700),
-                        java.time.Duration.ofSeconds(1)), Clock.systemUTC());
-        Events e2 = new Events();
-        backend.watch(e2);
-        e2.await(BackendEvent.Synced.class, s -> true);
-        CompletableFuture<Claim> c = backend.claim("py-pool");
-        assertThatThrownBy(c::join).cause().isInstanceOfSatisfying(SandtableException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("controller");
-        });
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!client.genericKubernetesResources(AgentKind.CLAIM.context(AgentKind.V1BETA1)).inNamespace(NS).list().getItems().isEmpty()) {
-            assertThat(System.nanoTime()).as("the timed-out claim is deleted").isLessThan(deadline);
-            sleep(50);
+                        java.time.Duration.ofSeconds(1)), Clock.systemUTC())) {
+            Events e2 = new Events();
+            quick.watch(e2);
+            e2.await(BackendEvent.Synced.class, s -> true);
+            CompletableFuture<Claim> c = quick.claim("py-pool");
+            assertThatThrownBy(c::join).cause().isInstanceOfSatisfying(SandtableException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("controller");
+            });
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!client.genericKubernetesResources(AgentKind.CLAIM.context(AgentKind.V1BETA1)).inNamespace(NS).list().getItems().isEmpty()) {
+                assertThat(System.nanoTime()).as("the timed-out claim is deleted").isLessThan(deadline);
+                sleep(50);
+            }
         }
     }
 
