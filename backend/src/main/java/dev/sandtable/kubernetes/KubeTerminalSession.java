@@ -139,7 +139,7 @@ final class KubeTerminalSession implements TerminalSession {
     @Override
     public void onState(Consumer<TerminalState> listener) {
         stateListener = listener == null ? s -> { } : listener;
-        listener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
+        stateListener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
     }
 
     @Override

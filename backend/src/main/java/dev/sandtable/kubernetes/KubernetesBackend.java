@@ -214,6 +214,9 @@ public final class KubernetesBackend implements Backend {
         if (d == null || !d.has(AgentKind.WARM_POOL)) c = c.without(Operation.POOL_CREATE, why).without(Operation.POOL_RESIZE, why)
                 .without(Operation.POOL_DELETE, why);
         if (d == null || !d.has(AgentKind.CLAIM)) c = c.without(Operation.POOL_CLAIM, why).without(Operation.POOL_RELEASE, why);
+        else if (firstSync.isDone() && (!caches.has(AgentKind.CLAIM) || !caches.has(AgentKind.SANDBOX)))
+            c = c.without(Operation.POOL_CLAIM, "a claim is followed through SandboxClaims and Sandboxes, and namespace '" + namespace
+                    + "' of context '" + context + "' does not let Sandtable list both");
         return c;
     }
 
@@ -259,8 +262,8 @@ public final class KubernetesBackend implements Backend {
                 String p = f.join();
                 if (p != null) problems.add(p);
             }
-            view.connection(ConnectionState.CONNECTED, problems.isEmpty() ? null : String.join("; ", problems), true);
             firstSync.complete(null);
+            view.connection(ConnectionState.CONNECTED, problems.isEmpty() ? null : String.join("; ", problems), true);
         });
     }
 

@@ -88,5 +88,7 @@ class KubernetesDiscoveryTest {
         BackendEvent.Connection c = events.await(BackendEvent.Connection.class, x -> x.state() == ConnectionState.CONNECTED && x.message() != null);
         assertThat(c.message()).contains("no permission for listing sandboxclaims.extensions.agents.x-k8s.io in namespace '" + NS + "'",
                 "403", "sandboxclaims.extensions.agents.x-k8s.io not shown");
+        assertThat(backend.capabilities().whyNot(Operation.POOL_CLAIM)).hasValueSatisfying(w -> assertThat(w).contains("does not let Sandtable list"));
+        assertThat(backend.capabilities().supports(Operation.CREATE)).as("Sandboxes and templates are listed").isTrue();
     }
 }
