@@ -99,6 +99,8 @@ public final class KubernetesBackend implements Backend {
     private volatile String lastWatchError;
     /** Completes once the informers first synced: operations wait for it (names resolve through the caches). */
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+    /** Completes when an attempt to connect fails: operations then fail at once instead of waiting. */
+    private volatile CompletableFuture<Void> attemptFailed = new CompletableFuture<>();
     /** Bumped by every (re)connect: completions of an earlier attempt's informers are ignored. */
     private volatile int generation;
 
@@ -229,6 +231,7 @@ public final class KubernetesBackend implements Backend {
     private void connect(boolean reconnecting) {
         if (closed) return;
         int gen = ++generation;
+        if (attemptFailed.isDone()) attemptFailed = new CompletableFuture<>();
         caches.closeAll();
         ConnectionState interim = reconnecting ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
         Discovery.Result d;
@@ -237,6 +240,7 @@ public final class KubernetesBackend implements Backend {
         } catch (RuntimeException e) {
             SandtableException se = KubeErrors.of(e, "discovering its APIs", context, namespace, server);
             view.connection(ConnectionState.DISCONNECTED, se.getMessage(), false);
+            attemptFailed.complete(null);
             scheduleRetry();
             return;
         }
@@ -355,16 +359,18 @@ public final class KubernetesBackend implements Backend {
 
     /**
      * Runs {@code work} on a virtual thread once the context's caches are filled (names are resolved through them),
-     * waiting at most {@link #CONNECT_WAIT} for that; failures become user sentences.
+     * waiting at most {@link #CONNECT_WAIT} for that, and not at all once an attempt to connect has failed;
+     * failures become user sentences.
      */
     private <T> CompletableFuture<T> async(String doing, Supplier<T> work) {
         if (closed) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNAVAILABLE, info.displayName() + " is closed"));
-        CompletableFuture<Void> ready = firstSync.isDone() ? firstSync : firstSync.copy().orTimeout(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Object> ready = firstSync.isDone() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.anyOf(firstSync, attemptFailed).orTimeout(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return ready.handle((v, t) -> {
-            if (t != null) {
+            if (!firstSync.isDone()) {
                 String why = view.message();
-                throw new SandtableException(ErrorCode.UNAVAILABLE, "not connected to context '" + context + "' after "
-                        + CONNECT_WAIT.toSeconds() + " s" + (why == null ? "" : ": " + why));
+                throw new SandtableException(ErrorCode.UNAVAILABLE, "not connected to context '" + context + "'"
+                        + (t != null ? " after " + CONNECT_WAIT.toSeconds() + " s" : "") + (why == null ? "" : ": " + why));
             }
             return v;
         }).thenApplyAsync(v -> {

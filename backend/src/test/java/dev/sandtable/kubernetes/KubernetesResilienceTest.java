@@ -144,6 +144,8 @@ class KubernetesResilienceTest {
         b.watch(events);
         BackendEvent.Connection c = events.await(BackendEvent.Connection.class, x -> x.state() == ConnectionState.DISCONNECTED);
         assertThat(c.message()).contains("cannot reach the cluster of context 'mock'", "https://127.0.0.1:1");
+        assertThat(b.pause("anything")).as("operations fail at once, with the reason").failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableThat().withMessageContaining("not connected to context 'mock'").withMessageContaining("cannot reach");
         int before = events.all.size();
         b.reconnect();
         events.await(BackendEvent.Connection.class, x -> x.state() == ConnectionState.DISCONNECTED && events.all.size() > before);
