@@ -43,6 +43,9 @@ class KubernetesWindowBenchmarkTest {
     static final int UPDATES_PER_SECOND = 50;
     static final int SECONDS = 20;
 
+    /** The mock logs every request at INFO; kept quiet (and referenced, so the setting is not collected). */
+    static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
     KubernetesMockServer server;
     KubernetesClient client;
     private final WindowDriver w = new WindowDriver();
@@ -54,6 +57,7 @@ class KubernetesWindowBenchmarkTest {
 
     @Test
     void tenThousandPodsAndAThousandSandboxesWithSteadyUpdates() throws Exception {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         String ns = AgentSandboxMock.NS;
         AgentSandboxMock.installCrds(client, AgentKind.V1BETA1);
         long t0 = System.nanoTime();
