@@ -20,11 +20,13 @@ import java.util.Locale;
  *   <li>{@code synthetic}: an in-memory backend with some sandboxes, a pool and snapshots (demos, screenshots)</li>
  *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
  *   <li>{@code e2b}: an E2B-compatible platform named by E2B_API_URL, E2B_API_KEY, E2B_DOMAIN and E2B_SANDBOX_URL</li>
+ *   <li>{@code kubernetes}: only the kubeconfig's contexts</li>
  *   <li>unset or {@code service}: the Sandtable service for this user, started when it is not running, so the
  *       window and the command line act on the same sandboxes and sandboxes outlive the window</li>
  *   <li>{@code docker}: only the Docker engine the environment names</li>
  * </ul>
  * With {@code service} (the default) the window also shows every Docker engine it finds ({@link #dockerEngines()}).
+ * Except with {@code synthetic}, every kubeconfig context is added as a Kubernetes backend ({@link KubernetesContexts}).
  */
 public final class BackendFactory {
     private BackendFactory() {
@@ -32,14 +34,20 @@ public final class BackendFactory {
 
     public static List<Backend> fromSystemProperties() {
         String which = System.getProperty("sandtable.backend", "service").toLowerCase(Locale.ROOT);
-        return switch (which) {
+        List<Backend> chosen = switch (which) {
             case "synthetic" -> List.of(demoSynthetic(Integer.getInteger("sandtable.synthetic.count", 0)));
             case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
             case "service" -> withDockerEngines(connectingToService(RuntimePaths.fromEnvironment()));
             case "e2b" -> List.of(dev.sandtable.e2b.E2bBackend.fromEnvironment());
             case "docker" -> List.of(dev.sandtable.docker.DockerBackend.fromEnvironment());
-            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b, docker or synthetic");
+            case "kubernetes" -> List.of();
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b, docker, kubernetes or synthetic");
         };
+        // Kubernetes: one entry per kubeconfig context beside the chosen backend (none without a kubeconfig)
+        if (which.equals("synthetic")) return chosen;
+        List<Backend> all = new java.util.ArrayList<>(chosen);
+        all.addAll(KubernetesContexts.fromKubeconfig());
+        return all;
     }
 
     // --- Docker engines (docs/docker-backend.md)

@@ -113,6 +113,12 @@ public final class ConnectingBackend implements Backend {
     }
 
     @Override
+    public void reconnect() {
+        Backend b = now();
+        if (b != null) b.reconnect();
+    }
+
+    @Override
     public CompletableFuture<Sandbox> create(CreateSandboxRequest request) {
         return via(b -> b.create(request));
     }

@@ -88,6 +88,10 @@ public interface Backend extends AutoCloseable {
         return CompletableFuture.failedFuture(SandtableException.unsupported(info().displayName(), "sandbox logs"));
     }
 
+    /** Tries to reach the backend again now, when its live view says it is disconnected (the window's Retry). */
+    default void reconnect() {
+    }
+
     @Override
     void close();
 }

@@ -14,6 +14,7 @@ import dev.sandtable.spi.SandtableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,12 +25,16 @@ final class CliContext implements AutoCloseable {
     private final Instant now = Instant.now();
     Path home;
     boolean json;
-    /** --backend: "service" (the default: the per-user service and its local runtime) or "docker". */
+    /** --backend: "service" (the default: the per-user service and its local runtime), "docker" or "kubernetes". */
     String backendName;
     /** --docker-host: the engine for --backend docker (else DOCKER_HOST, the current context, the default socket). */
     String dockerHost;
+    /** --context, --namespace: for --backend kubernetes (else the kubeconfig's current context and its namespace). */
+    String kubeContext;
+    String kubeNamespace;
     private ServiceClient client;
     private DockerBackend docker;
+    private Backend kubernetes;
 
     CliContext(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -40,7 +45,7 @@ final class CliContext implements AutoCloseable {
         return home != null ? RuntimePaths.under(home.toAbsolutePath()) : RuntimePaths.fromEnvironment();
     }
 
-    /** The service, started first when it is not running. */
+    /** The per-user service, started first when it is not running. */
     ServiceClient service() {
         if (client == null) {
             client = ServiceConnector.connectOrStart(paths(), ServiceConnector.Options.defaults()
@@ -58,18 +63,47 @@ final class CliContext implements AutoCloseable {
         return Optional.ofNullable(client);
     }
 
+    private Backend kubernetes() {
+        if (kubernetes == null)
+            kubernetes = dev.sandtable.kubernetes.KubernetesBackend.forContext(new dev.sandtable.kubernetes.KubeTarget(kubeContext, kubeNamespace, null));
+        return kubernetes;
+    }
+
     Inventory inventory() {
-        if (isDocker()) return ((DockerBackend) backend()).awaitInventory(java.time.Duration.ofSeconds(30));
-        return await(service().inventory());
+        return switch (kind()) {
+            case "docker" -> ((DockerBackend) backend()).awaitInventory(java.time.Duration.ofSeconds(30));
+            case "kubernetes" -> kubernetesInventory();
+            default -> await(service().inventory());
+        };
+    }
+
+    /** The first full view of the Kubernetes context (from its informers), or the reason it could not be had. */
+    private Inventory kubernetesInventory() {
+        CompletableFuture<Inventory> first = new CompletableFuture<>();
+        try (dev.sandtable.spi.Subscription ignored = kubernetes().watch(e -> {
+            if (e instanceof dev.sandtable.spi.BackendEvent.Synced s) first.complete(s.inventory());
+            else if (e instanceof dev.sandtable.spi.BackendEvent.Connection c && c.state() == dev.sandtable.spi.ConnectionState.DISCONNECTED)
+                first.completeExceptionally(new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, c.message()));
+        })) {
+            return await(first.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    /** Which --backend: service, docker or kubernetes; a usage error for anything else or for options of another kind. */
+    String kind() {
+        String kind = backendName == null || backendName.equals("local") ? "service" : backendName;
+        if (!List.of("service", "docker", "kubernetes").contains(kind))
+            throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown backend '" + backendName
+                    + "'; choose service (the default), docker or kubernetes");
+        if (dockerHost != null && !kind.equals("docker"))
+            throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "--docker-host needs --backend docker");
+        if ((kubeContext != null || kubeNamespace != null) && !kind.equals("kubernetes"))
+            throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "--context and --namespace need --backend kubernetes");
+        return kind;
     }
 
     boolean isDocker() {
-        if (backendName == null || backendName.equals("service") || backendName.equals("local")) {
-            if (dockerHost != null) throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "--docker-host needs --backend docker");
-            return false;
-        }
-        if (backendName.equals("docker")) return true;
-        throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown backend '" + backendName + "'; choose service (the default) or docker");
+        return kind().equals("docker");
     }
 
     /** The Docker backend, for commands only Docker has; a usage error naming the command otherwise. */
@@ -86,8 +120,9 @@ final class CliContext implements AutoCloseable {
         return backend();
     }
 
-    /** The backend the command acts on: the service, or a Docker engine talked to directly. */
+    /** The backend the command acts on: the service, a Docker engine or a Kubernetes context, talked to directly. */
     Backend backend() {
+        if (kind().equals("kubernetes")) return kubernetes();
         if (!isDocker()) return service();
         if (docker == null) docker = new DockerBackend(dockerHost != null ? DockerHost.of(dockerHost, "--docker-host") : DockerHost.fromEnvironment());
         return docker;
@@ -138,5 +173,7 @@ final class CliContext implements AutoCloseable {
         client = null;
         if (docker != null) docker.close();
         docker = null;
+        if (kubernetes != null) kubernetes.close();
+        kubernetes = null;
     }
 }

@@ -72,7 +72,7 @@ final class HelperCommand implements Callable<Integer> {
 
     @Command(name = "attach", mixinStandardHelpOptions = true, description = "Attach an image file as a block device.")
     int attach(@Parameters(paramLabel = "IMAGE", description = "The image file.") Path image,
-               @Option(names = "--backend", paramLabel = "auto|loop|ublk", defaultValue = "auto",
+               @Option(names = "--via", paramLabel = "auto|loop|ublk", defaultValue = "auto",
                        description = "ublk where the kernel has it, else loop (default: auto).") String backend,
                @Option(names = "--cow", description = "Copy-on-write (ublk only): writes go to an overlay, never the image.") boolean cow,
                @Option(names = "--buffered", description = "Use the page cache instead of direct IO.") boolean buffered,
@@ -204,7 +204,7 @@ final class HelperCommand implements Callable<Integer> {
         try {
             return DeviceBackend.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--backend must be auto, loop or ublk, not " + s);
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--via must be auto, loop or ublk, not " + s);
         }
     }
 

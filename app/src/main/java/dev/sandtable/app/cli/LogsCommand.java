@@ -37,7 +37,7 @@ final class LogsCommand implements Callable<Integer> {
         CliContext ctx = root.ctx;
         if (bytes < 0 || bytes > Api.LOGS_MAX_BYTES)
             throw new CommandLine.ParameterException(new CommandLine(this), "--bytes must be between 0 and " + Api.LOGS_MAX_BYTES);
-        String text = CliContext.await(ctx.service().logs(ref, bytes));
+        String text = CliContext.await(ctx.backend().logs(ref, bytes));
         if (!follow) {
             if (ctx.json) ctx.printJson(new Api.LogsBody(text));
             else ctx.out.print(text);
@@ -49,7 +49,7 @@ final class LogsCommand implements Callable<Integer> {
             Thread.sleep(intervalMs);
             String now;
             try {
-                now = CliContext.await(ctx.service().logs(ref, bytes));
+                now = CliContext.await(ctx.backend().logs(ref, bytes));
             } catch (SandtableException e) {
                 if (e.code() != ErrorCode.NOT_FOUND) throw e;
                 ctx.err.println("sandtable: " + ref + " is gone; no more log");

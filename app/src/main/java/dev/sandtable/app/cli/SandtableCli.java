@@ -49,15 +49,23 @@ public final class SandtableCli implements Callable<Integer> {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as JSON, for scripts.")
     boolean json;
 
-    // --- Docker backend (docs/docker-backend.md)
+    // --- which backend (docs/docker-backend.md, docs/kubernetes-backend.md); give these before the command
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
-            description = {"Act on: service (the default: your Sandtable service) or docker (a Docker engine, directly).",
-                    "For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
+            description = {"Act on: service (the default: your Sandtable service), docker (a Docker engine, directly)",
+                    "or kubernetes (a kubeconfig context). For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
     String backendName;
 
     @Option(names = "--docker-host", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "The Docker engine for --backend docker (default: DOCKER_HOST, the current context, /var/run/docker.sock).")
     String dockerHost;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "With --backend kubernetes: the kubeconfig context (default: the current one).")
+    String kubeContext;
+
+    @Option(names = "--namespace", scope = ScopeType.INHERIT, paramLabel = "NS",
+            description = "With --backend kubernetes: the namespace (default: the context's).")
+    String kubeNamespace;
     // ---
 
     final CliContext ctx;
@@ -82,6 +90,8 @@ public final class SandtableCli implements Callable<Integer> {
                         ctx.json = cli.json;
                         ctx.backendName = cli.backendName;
                         ctx.dockerHost = cli.dockerHost;
+                        ctx.kubeContext = cli.kubeContext;
+                        ctx.kubeNamespace = cli.kubeNamespace;
                         return new CommandLine.RunLast().execute(parsed);
                     })
                     .setParameterExceptionHandler(SandtableCli::usageError)

@@ -74,7 +74,11 @@ final class Sidebar {
         Label status = new Label();
         status.getStyleClass().add("backend-status");
         status.setId("backend-status-" + b.id());
-        VBox text = new VBox(1, name, status);
+        javafx.scene.control.Hyperlink retry = new javafx.scene.control.Hyperlink("Retry");
+        retry.getStyleClass().add("backend-retry");
+        retry.setId("backend-retry-" + b.id().replaceAll("[^A-Za-z0-9_-]", "_"));
+        retry.setOnAction(e -> b.backend().reconnect()); // never blocks: the backend reconnects on its own thread
+        VBox text = new VBox(1, name, status, retry);
         HBox row = new HBox(8, dot, text);
         javafx.scene.image.ImageView kindIcon = Icons.backend(b.info().kind());
         if (kindIcon != null) row.getChildren().add(1, kindIcon);
@@ -87,12 +91,29 @@ final class Sidebar {
             dot.getStyleClass().add(Badges.connectionStyle(b.state()));
             name.setText(b.displayName());
             status.setText(BackendViewModel.describe(b.state(), b.messageProperty().get()));
+            status.setWrapText(true);
+            boolean canRetry = b.state() == dev.sandtable.spi.ConnectionState.DISCONNECTED
+                    && b.info().kind() == dev.sandtable.spi.BackendKind.KUBERNETES;
+            retry.setVisible(canRetry);
+            retry.setManaged(canRetry);
             tip.setText(b.displayName() + " · " + b.info().kind().name().toLowerCase(Locale.ROOT) + " · " + b.info().endpoint());
         };
         b.stateProperty().addListener((o, x, y) -> render.run());
         b.messageProperty().addListener((o, x, y) -> render.run());
         render.run();
         row.setOnMouseClicked(e -> vm.selectedBackendProperty().set(b));
+        if (b.info().kind() == dev.sandtable.spi.BackendKind.KUBERNETES) {
+            javafx.scene.control.MenuItem ns = new javafx.scene.control.MenuItem("Namespace…");
+            ns.setOnAction(e -> {
+                String current = b.displayName().contains(" · ") ? b.displayName().substring(b.displayName().indexOf(" · ") + 3) : "";
+                javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(current);
+                d.setTitle("Namespace");
+                d.setHeaderText("Which namespace of " + b.displayName().split(" · ")[0] + " to show");
+                d.showAndWait().ifPresent(chosen -> vm.useNamespace(b, chosen));
+            });
+            javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu(ns);
+            row.setOnContextMenuRequested(e -> menu.show(row, e.getScreenX(), e.getScreenY()));
+        }
         row.setId("backend-item-" + b.displayName().replaceAll("[^A-Za-z0-9_-]", "_"));
         row.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("selected"),
                 vm.inventory().backends().size() > 1 && vm.selectedBackendProperty().get() == b);

@@ -38,6 +38,7 @@ public final class WindowViewModel implements AutoCloseable {
     private final ClaimBook claims = new ClaimBook();
     private final RemoteBackends remotes;
     private final Notifier notifier;
+    private final Executor ui;
     private final OperationRunner runner;
     private final Clock clock;
     private final ObjectProperty<Instant> now;
@@ -70,6 +71,7 @@ public final class WindowViewModel implements AutoCloseable {
                            RemoteBackendStore store, java.util.function.Function<RemoteBackendSpec, Backend> remoteFactory) {
         this.clock = clock;
         this.notifier = notifier;
+        this.ui = ui;
         this.remotes = new RemoteBackends(inventory, store, remoteFactory, worker);
         this.now = new SimpleObjectProperty<>(clock.instant());
         this.runner = new OperationRunner(inventory, notifier, ui, worker);
@@ -103,6 +105,21 @@ public final class WindowViewModel implements AutoCloseable {
 
     private static String str(String s) {
         return s == null ? "" : s;
+    }
+
+    /**
+     * Shows another namespace of a Kubernetes context (the backend keeps its place; its rows are replaced once the
+     * new namespace is listed). Fails with the reason when {@code b} is not a connected Kubernetes context.
+     */
+    public java.util.concurrent.CompletableFuture<Void> useNamespace(BackendViewModel b, String namespace) {
+        Backend backend = b.backend();
+        if (backend instanceof dev.sandtable.app.ConnectingBackend c) backend = c.target().getNow(null);
+        if (!(backend instanceof dev.sandtable.kubernetes.KubernetesBackend k))
+            return java.util.concurrent.CompletableFuture.failedFuture(new dev.sandtable.spi.SandtableException(dev.sandtable.spi.ErrorCode.INVALID_STATE,
+                    b.displayName() + " is not a connected Kubernetes context"));
+        return k.useNamespace(namespace == null ? "" : namespace.strip()).whenComplete((v, t) -> {
+            if (t != null) ui.execute(() -> notifier.error("Cannot show namespace " + namespace, dev.sandtable.spi.SandtableException.of(t).getMessage()));
+        });
     }
 
     public LiveInventory inventory() {

@@ -21,7 +21,7 @@ class HelperCliHelpTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("caps", "attach", "detach", "ls", "bench", "export", "Exit codes:");
         CliRunner.Result a = cli.run("helper", "attach", "--help");
-        assertThat(a.out()).contains("--backend", "--cow", "--by-path");
+        assertThat(a.out()).contains("--via", "--cow", "--by-path");
     }
 
     @Test
@@ -29,8 +29,8 @@ class HelperCliHelpTest {
         CliRunner.Result r = new CliRunner(home).run("helper", "--socket", home.resolve("none.sock").toString(), "ls");
         assertThat(r.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.err()).contains("the native helper is not running at").contains("sandtable-helper");
-        CliRunner.Result bad = new CliRunner(home).run("helper", "attach", "x.img", "--backend", "nbd");
+        CliRunner.Result bad = new CliRunner(home).run("helper", "attach", "x.img", "--via", "nbd");
         assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(bad.err()).contains("--backend must be auto, loop or ublk");
+        assertThat(bad.err()).contains("--via must be auto, loop or ublk");
     }
 }

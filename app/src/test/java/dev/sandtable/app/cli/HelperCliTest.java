@@ -53,7 +53,7 @@ class HelperCliTest {
     @Test
     void attachReadListDetachThroughTheCommandLine() throws Exception {
         Path image = helper.image("cli.img", 1 << 20, (byte) 0x33);
-        CliRunner.Result a = helper("attach", image.toString(), "--backend", "loop");
+        CliRunner.Result a = helper("attach", image.toString(), "--via", "loop");
         assertThat(a.code()).as(a.toString()).isZero();
         Matcher m = Pattern.compile("as (/dev/loop\\d+) \\(id (\\d+), loop, read-only").matcher(a.out());
         assertThat(m.find()).as(a.out()).isTrue();
@@ -75,7 +75,7 @@ class HelperCliTest {
     void jsonOutputAndAttachByPath() throws Exception {
         Path image = helper.image("json.img", 1 << 16, (byte) 1);
         CliRunner.Result a = cli.run("--json", "helper", "--socket", helper.socket.toString(), "attach", image.toString(),
-                "--backend", "loop", "--by-path");
+                "--via", "loop", "--by-path");
         assertThat(a.code()).as(a.toString()).isZero();
         JsonNode d = Json.mapper().readTree(a.out());
         assertThat(d.get("devicePath").asText()).startsWith("/dev/loop");
@@ -96,7 +96,7 @@ class HelperCliTest {
         CliRunner.Result gone = cli.run("helper", "--socket", dir.resolve("none.sock").toString(), "caps");
         assertThat(gone.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(gone.err()).contains("the native helper is not running").doesNotContain("Exception");
-        CliRunner.Result bad = helper("attach", "/etc/hostname", "--backend", "loop", "--by-path");
+        CliRunner.Result bad = helper("attach", "/etc/hostname", "--via", "loop", "--by-path");
         assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("outside the helper's image directories");
         CliRunner.Result rw = helper("bench", "x", "--rw", "sideways");

@@ -43,7 +43,7 @@ class HelperExportCliTest {
             assertThat(exported.get("sizeBytes").asLong()).isEqualTo(Files.size(image));
 
             CliRunner.Result a = cli.run("--json", "helper", "--socket", helper.socket.toString(), "attach", image.toString(),
-                    "--backend", "loop");
+                    "--via", "loop");
             assertThat(a.code()).as(a.toString()).isZero();
             JsonNode d = Json.mapper().readTree(a.out());
             Process p = new ProcessBuilder("debugfs", "-R", "cat /notes.txt", d.get("devicePath").asText())

@@ -1,0 +1,203 @@
+package dev.sandtable.kubernetes;
+
+import dev.sandtable.spi.DirectoryWatch;
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.FsEvent;
+import dev.sandtable.spi.SandtableException;
+import dev.sandtable.spi.WatchListener;
+import dev.sandtable.spi.WatchRequest;
+import dev.sandtable.spi.WatchState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A directory watch in a pod. With {@code inotifywait} in the image: one long exec of {@code inotifywait -m} whose
+ * lines become events. Without it: an exec of {@code find … -exec stat} every {@link #POLL_INTERVAL}, diffed.
+ */
+final class KubeDirectoryWatch implements DirectoryWatch {
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    static final String PROBE = "command -v inotifywait";
+
+    private final WatchRequest request;
+    private final WatchListener listener;
+    private final Clock clock;
+    private volatile boolean open = true;
+    private volatile ExecWatch exec;
+    private volatile ScheduledFuture<?> poller;
+
+    private KubeDirectoryWatch(WatchRequest request, WatchListener listener, Clock clock) {
+        this.request = request;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    static KubeDirectoryWatch start(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, WatchRequest request,
+                                    WatchListener listener, ScheduledExecutorService timer, ExecutorService io, Clock clock) {
+        KubeDirectoryWatch w = new KubeDirectoryWatch(request, listener, clock);
+        Instant asked = clock.instant();
+        listener.onState(new WatchState.Connecting(asked));
+        Run probe = run(client, ns, pod, List.of("sh", "-c", PROBE));
+        if (probe.exit() == 0 && !probe.out().isBlank()) w.inotify(client, ns, pod, io, asked);
+        else w.poll(client, ns, pod, timer, asked);
+        return w;
+    }
+
+    /** inotifywait's output format: "EVENTS|PATH" per line. */
+    static List<String> inotifyCommand(WatchRequest r) {
+        List<String> c = new ArrayList<>(List.of("inotifywait", "-m", "-q"));
+        if (r.recursive()) c.add("-r");
+        c.addAll(List.of("-e", "create,modify,delete,moved_from,moved_to,attrib", "--format", "%e|%w%f", r.path()));
+        return c;
+    }
+
+    static List<String> pollCommand(WatchRequest r) {
+        String depth = r.recursive() ? "" : " -maxdepth 1";
+        return List.of("sh", "-c", "find \"$0\" -mindepth 1" + depth + " -exec stat -c '%Y %s %n' {} +", r.path());
+    }
+
+    private void inotify(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, ExecutorService io, Instant asked) {
+        ExecWatch e = container(client, ns, pod).redirectingOutput().exec(inotifyCommand(request).toArray(String[]::new));
+        exec = e;
+        listener.onState(new WatchState.Started(clock.instant(), Duration.between(asked, clock.instant())));
+        io.execute(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(e.getOutput(), StandardCharsets.UTF_8))) {
+                String line;
+                while (open && (line = r.readLine()) != null) {
+                    FsEvent ev = parseInotify(line, request.path(), clock.instant());
+                    if (ev != null) listener.onEvent(ev);
+                }
+                end(null);
+            } catch (IOException ex) {
+                end(open ? new SandtableException(ErrorCode.UNAVAILABLE, "the watch's exec stream broke: " + ex.getMessage()) : null);
+            }
+        });
+    }
+
+    static FsEvent parseInotify(String line, String root, Instant at) {
+        int bar = line.lastIndexOf('|', line.indexOf('/') < 0 ? line.length() : line.indexOf('/'));
+        if (bar < 0) return null;
+        String events = line.substring(0, bar);
+        String path = relative(line.substring(bar + 1), root);
+        FsEvent.FsEventType type;
+        if (events.contains("CREATE")) type = FsEvent.FsEventType.CREATE;
+        else if (events.contains("DELETE")) type = FsEvent.FsEventType.REMOVE;
+        else if (events.contains("MOVED")) type = FsEvent.FsEventType.RENAME;
+        else if (events.contains("MODIFY")) type = FsEvent.FsEventType.WRITE;
+        else if (events.contains("ATTRIB")) type = FsEvent.FsEventType.CHMOD;
+        else return null;
+        return new FsEvent(at, type, path, null);
+    }
+
+    static String relative(String path, String root) {
+        String r = root.endsWith("/") ? root : root + "/";
+        return path.startsWith(r) ? path.substring(r.length()) : path;
+    }
+
+    private void poll(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, ScheduledExecutorService timer, Instant asked) {
+        Map<String, String> first = listing(client, ns, pod);
+        Map<String, String>[] last = new Map[]{first};
+        listener.onState(new WatchState.Started(clock.instant(), Duration.between(asked, clock.instant())));
+        poller = timer.scheduleWithFixedDelay(() -> {
+            if (!open) return;
+            try {
+                Map<String, String> now = listing(client, ns, pod);
+                for (FsEvent e : diff(last[0], now, clock.instant())) listener.onEvent(e);
+                last[0] = now;
+            } catch (RuntimeException e) {
+                end(new SandtableException(ErrorCode.UNAVAILABLE, "polling " + request.path() + " failed: " + e.getMessage()));
+            }
+        }, POLL_INTERVAL.toMillis(), POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Map<String, String> listing(KubernetesClient client, String ns, KubernetesBackend.PodRef pod) {
+        Run r = run(client, ns, pod, pollCommand(request));
+        return parseListing(r.out(), request.path());
+    }
+
+    /** "MTIME SIZE PATH" lines as path to "MTIME SIZE". */
+    static Map<String, String> parseListing(String out, String root) {
+        Map<String, String> m = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] parts = line.split(" ", 3);
+            if (parts.length == 3) m.put(relative(parts[2], root), parts[0] + " " + parts[1]);
+        }
+        return m;
+    }
+
+    static List<FsEvent> diff(Map<String, String> before, Map<String, String> now, Instant at) {
+        List<FsEvent> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            String old = before.get(e.getKey());
+            if (old == null) out.add(new FsEvent(at, FsEvent.FsEventType.CREATE, e.getKey(), null));
+            else if (!old.equals(e.getValue())) out.add(new FsEvent(at, FsEvent.FsEventType.WRITE, e.getKey(), null));
+        }
+        for (String k : before.keySet()) if (!now.containsKey(k)) out.add(new FsEvent(at, FsEvent.FsEventType.REMOVE, k, null));
+        return out;
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static io.fabric8.kubernetes.client.dsl.ContainerResource container(KubernetesClient client, String ns, KubernetesBackend.PodRef pod) {
+        var p = client.pods().inNamespace(ns).withName(pod.pod());
+        return pod.container() == null ? p : p.inContainer(pod.container());
+    }
+
+    /** Runs a command to its end and returns its exit code and output. */
+    private static Run run(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, List<String> command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ExecWatch e = container(client, ns, pod).writingOutput(out).exec(command.toArray(String[]::new))) {
+            Integer code = e.exitCode().get(30, TimeUnit.SECONDS);
+            return new Run(code == null ? -1 : code, out.toString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandtableException(ErrorCode.UNAVAILABLE, "interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new SandtableException(ErrorCode.UNAVAILABLE, "exec of " + command.getFirst() + " in pod " + pod.pod() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void end(SandtableException error) {
+        if (!open) return;
+        open = false;
+        listener.onState(new WatchState.Ended(clock.instant(), error));
+    }
+
+    @Override
+    public WatchRequest request() {
+        return request;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        if (!open) return;
+        open = false;
+        ExecWatch e = exec;
+        if (e != null) e.close();
+        ScheduledFuture<?> p = poller;
+        if (p != null) p.cancel(false);
+        listener.onState(new WatchState.Ended(clock.instant(), null));
+    }
+}
