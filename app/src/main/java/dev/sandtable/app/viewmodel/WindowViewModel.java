@@ -53,7 +53,6 @@ public final class WindowViewModel implements AutoCloseable {
     private final FilterModel<Snapshot, SnapshotState> snapshotFilter;
     private final FilterModel<Template, TemplateKind> templateFilter;
     private final dev.sandtable.app.devices.DevicesViewModel devices;
-    private final Executor ui;
 
     /**
      * @param ui     runs completions on the UI thread (Platform::runLater; Runnable::run in tests)
@@ -75,7 +74,6 @@ public final class WindowViewModel implements AutoCloseable {
         this.remotes = new RemoteBackends(inventory, store, remoteFactory, worker);
         this.now = new SimpleObjectProperty<>(clock.instant());
         this.runner = new OperationRunner(inventory, notifier, ui, worker);
-        this.ui = ui;
         this.devices = new dev.sandtable.app.devices.DevicesViewModel(dev.sandtable.app.devices.HelperSession.Connector.real(), ui);
         for (Backend b : backends) inventory.connect(b);
         List<String> problems = remotes.restoreSaved();
