@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sandtable.testing.Requirements;
+import dev.sandtable.testing.SharedSpecs;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,10 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AgentSandboxSchemaTest {
     static Path crdDir() {
         String p = System.getProperty("sandtable.agentSandboxCrds");
-        if (p != null) return Path.of(p);
-        for (Path c : List.of(Path.of("../../shared/specs/agent-sandbox"), Path.of("../shared/specs/agent-sandbox"), Path.of("/work/shared/specs/agent-sandbox")))
-            if (Files.isDirectory(c)) return c;
-        return Path.of("/work/shared/specs/agent-sandbox");
+        return p != null ? Path.of(p) : SharedSpecs.require("agent-sandbox");
     }
 
     @Test

@@ -47,16 +47,7 @@ public final class OpenApiSpec {
     public static OpenApiSpec shared(String relative) {
         OpenApiSpec cached = SHARED.get(relative);
         if (cached != null) return cached;
-        Path found = null;
-        for (Path d = Path.of("").toAbsolutePath(); d != null && found == null; d = d.getParent()) {
-            for (Path candidate : List.of(d.resolve("shared/specs").resolve(relative), d.resolveSibling("shared/specs").resolve(relative)))
-                if (Files.isRegularFile(candidate)) {
-                    found = candidate;
-                    break;
-                }
-        }
-        Requirements.require(found != null, "the public API spec shared/specs/" + relative
-                + " beside the checkout (the project's shared/ folder)");
+        Path found = SharedSpecs.require(relative);
         OpenApiSpec spec = parse(relative, readString(found));
         SHARED.put(relative, spec);
         return spec;
