@@ -134,6 +134,11 @@ public final class ConnectingBackend implements Backend {
     }
 
     @Override
+    public CompletableFuture<Sandbox> stop(String sandbox) {
+        return via(b -> b.stop(sandbox));
+    }
+
+    @Override
     public CompletableFuture<Void> destroy(String sandbox) {
         return via(b -> b.destroy(sandbox));
     }

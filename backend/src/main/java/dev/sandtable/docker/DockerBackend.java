@@ -119,6 +119,7 @@ public final class DockerBackend implements Backend {
     @Override
     public Capabilities capabilities() {
         return Capabilities.all()
+                .with(Operation.STOP)
                 .without(Operation.TEMPLATE_CREATE, "on Docker a snapshot is an image already: create sandboxes from it with Restore")
                 .without(Operation.TEMPLATE_DELETE, "remove images with 'docker rmi'");
     }
@@ -148,6 +149,7 @@ public final class DockerBackend implements Backend {
         return op("starting " + sandbox, sandbox, lifecycle::start);
     }
 
+    @Override
     public CompletableFuture<Sandbox> stop(String sandbox) {
         return op("stopping " + sandbox, sandbox, lifecycle::stop);
     }

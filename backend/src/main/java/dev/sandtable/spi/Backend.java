@@ -38,6 +38,12 @@ public interface Backend extends AutoCloseable {
 
     CompletableFuture<Void> destroy(String sandbox);
 
+    /** Ends the sandbox's processes but keeps it, to be started again by {@link #resume}; see {@link Operation#STOP}. */
+    default CompletableFuture<Sandbox> stop(String sandbox) {
+        return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED,
+                capabilities().whyNot(Operation.STOP).orElse(Capabilities.NO_STOPPED_STATE)));
+    }
+
     CompletableFuture<Snapshot> snapshot(String sandbox, String snapshotName);
 
     /** Creates a new sandbox from a snapshot; may be called any number of times for one snapshot. */

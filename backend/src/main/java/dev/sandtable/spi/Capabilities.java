@@ -10,8 +10,15 @@ public record Capabilities(Map<Operation, String> unsupported) {
         unsupported = Map.copyOf(unsupported);
     }
 
+    /** Why {@link Operation#STOP} is off unless a backend turns it on: most backends have no stopped state. */
+    public static final String NO_STOPPED_STATE = "this backend has no stopped state: pause the sandbox, or destroy it";
+
+    /**
+     * Every operation but the opt-in {@link Operation#STOP}, which a backend with a stopped state (Docker) adds with
+     * {@code with(Operation.STOP)}.
+     */
     public static Capabilities all() {
-        return new Capabilities(Map.of());
+        return new Capabilities(Map.of(Operation.STOP, NO_STOPPED_STATE));
     }
 
     public boolean supports(Operation op) {

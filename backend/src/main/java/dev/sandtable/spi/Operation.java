@@ -18,7 +18,9 @@ public enum Operation {
     TEMPLATE_DELETE("Delete template"),
     TERMINAL("Open terminal"),
     WATCH_DIR("Watch directory"),
-    LOGS("Show logs");
+    LOGS("Show logs"),
+    /** Ends a sandbox's processes but keeps it (Docker's stopped containers); opt-in: see {@link Capabilities#all()}. */
+    STOP("Stop");
 
     private final String label;
 

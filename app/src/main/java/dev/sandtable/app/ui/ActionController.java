@@ -109,6 +109,7 @@ final class ActionController {
             case CREATE_FROM_TEMPLATE -> createSandbox(new Dialogs.Source(row));
             case PAUSE -> vm.pause((Row<Sandbox>) row);
             case RESUME -> vm.resume((Row<Sandbox>) row);
+            case STOP -> vm.stop((Row<Sandbox>) row);
             case SNAPSHOT -> {
                 Row<Sandbox> s = (Row<Sandbox>) row;
                 dialogs.snapshotName(s.value().name(), suggestSnapshotName(s.value().name()))

@@ -298,7 +298,7 @@ public final class MainWindowController {
 
         Menu sandbox = new Menu("Sandbox");
         for (SandtableAction a : List.of(SandtableAction.CREATE_SANDBOX, SandtableAction.PAUSE, SandtableAction.RESUME,
-                SandtableAction.SNAPSHOT, SandtableAction.DESTROY)) sandbox.getItems().add(actions.menuItem(a));
+                SandtableAction.STOP, SandtableAction.SNAPSHOT, SandtableAction.DESTROY)) sandbox.getItems().add(actions.menuItem(a));
         sandbox.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.OPEN_TERMINAL), actions.menuItem(SandtableAction.WATCH_DIRECTORY),
                 actions.menuItem(SandtableAction.LATENCY_LAB));
         sandbox.getItems().addAll(new SeparatorMenuItem(), actions.menuItem(SandtableAction.RELEASE_PUT), actions.menuItem(SandtableAction.RELEASE_DEAD));

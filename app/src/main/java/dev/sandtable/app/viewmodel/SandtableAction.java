@@ -11,6 +11,7 @@ public enum SandtableAction {
     CREATE_SANDBOX("New sandbox…", "Shortcut+N", null, Operation.CREATE, "Create a sandbox from a template or a snapshot"),
     PAUSE("Pause", "Shortcut+P", ResourceKind.SANDBOX, Operation.PAUSE, "Pause the selected sandbox"),
     RESUME("Resume", "Shortcut+R", ResourceKind.SANDBOX, Operation.RESUME, "Resume the selected sandbox"),
+    STOP("Stop", "Shortcut+Shift+S", ResourceKind.SANDBOX, Operation.STOP, "Stop the selected sandbox: its processes end, its files stay; Resume starts it again"),
     SNAPSHOT("Snapshot…", "Shortcut+S", ResourceKind.SANDBOX, Operation.SNAPSHOT, "Take a snapshot of the selected sandbox"),
     DESTROY("Destroy…", "Shortcut+D", ResourceKind.SANDBOX, Operation.DESTROY, "Destroy the selected sandbox"),
     OPEN_TERMINAL("Open terminal", "Shortcut+T", ResourceKind.SANDBOX, Operation.TERMINAL, "Open a terminal tab in the selected sandbox"),

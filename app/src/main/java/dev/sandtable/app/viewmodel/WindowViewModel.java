@@ -262,6 +262,8 @@ public final class WindowViewModel implements AutoCloseable {
         String is = s.name() + " is " + s.state().label().toLowerCase(Locale.ROOT);
         return switch (a) {
             case PAUSE -> s.state() == SandboxState.RUNNING ? Availability.OK : Availability.no(is + "; only running sandboxes can be paused");
+            case STOP -> s.state() == SandboxState.RUNNING || s.state() == SandboxState.PAUSED ? Availability.OK
+                    : Availability.no(is + "; only running or paused sandboxes can be stopped");
             case RESUME -> s.state() == SandboxState.PAUSED || s.state() == SandboxState.SUSPENDED ? Availability.OK
                     : Availability.no(is + "; only paused sandboxes can be resumed");
             case SNAPSHOT -> s.state() == SandboxState.RUNNING || s.state() == SandboxState.PAUSED ? Availability.OK
@@ -380,6 +382,11 @@ public final class WindowViewModel implements AutoCloseable {
     public CompletableFuture<Sandbox> pause(Row<Sandbox> row) {
         String n = row.value().name();
         return runner.run(row.backend(), row.id(), n, "Pausing " + n, "Pause " + n, () -> row.backend().backend().pause(row.value().id()), null);
+    }
+
+    public CompletableFuture<Sandbox> stop(Row<Sandbox> row) {
+        String n = row.value().name();
+        return runner.run(row.backend(), row.id(), n, "Stopping " + n, "Stop " + n, () -> row.backend().backend().stop(row.value().id()), null);
     }
 
     public CompletableFuture<Sandbox> resume(Row<Sandbox> row) {

@@ -70,6 +70,15 @@ class DockerWindowTest {
         w.until("running again", () -> WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName(name).value().state()) == SandboxState.RUNNING);
 
         w.clickRow("sandbox", name);
+        assertThat(WindowDriver.fx(() -> w.vm().availability(dev.sandtable.app.viewmodel.SandtableAction.STOP).enabled()))
+                .as("Docker containers can be stopped").isTrue();
+        w.shortcut(KeyCode.SHIFT, KeyCode.S);
+        w.until("stopped from the window", () -> WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName(name).value().state()) == SandboxState.SUSPENDED);
+        assertThat(raw.inspectContainerCmd(containerId).exec().getState().getRunning()).isFalse();
+        w.shortcut(KeyCode.R);
+        w.until("Resume starts it again", () -> WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName(name).value().state()) == SandboxState.RUNNING);
+
+        w.clickRow("sandbox", name);
         w.shortcut(KeyCode.T);
         w.until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
                 && win.getScene().getRoot().lookup("#terminal-tabs") != null));

@@ -125,6 +125,7 @@ class WindowViewModelTest {
         assertThat(vm.availability(SandtableAction.PAUSE)).isEqualTo(Availability.no("Scripted sandboxes cannot pause"));
         assertThat(vm.availability(SandtableAction.CREATE_POOL)).isEqualTo(Availability.no("No pools here"));
         assertThat(vm.availability(SandtableAction.DESTROY).enabled()).isTrue();
+        assertThat(vm.availability(SandtableAction.STOP)).as("stop is opt-in").isEqualTo(Availability.no(Capabilities.NO_STOPPED_STATE));
         b.emit(new BackendEvent.Connection(ConnectionState.DISCONNECTED, "gone"));
         vm.inventory().drainAll();
         assertThat(vm.availability(SandtableAction.DESTROY).reason()).isEqualTo("Scripted is disconnected");
