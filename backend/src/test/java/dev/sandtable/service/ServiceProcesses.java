@@ -16,9 +16,21 @@ final class ServiceProcesses {
     /** Live descendants of this JVM that serve a runtime folder below {@code root}. */
     static List<ProcessHandle> under(Path root) {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(ServiceMain.class.getName()) && c.contains(root.toString()))
-                        .orElse(false))
+                .filter(p -> commandLine(p).contains(ServiceMain.class.getName()) && commandLine(p).contains(root.toString()))
                 .toList();
+    }
+
+    /**
+     * The whole command line from /proc: ProcessHandle.Info reads only its first page, and the service's class path
+     * alone is longer than that, so the main class name would be cut off.
+     */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .replace('\0', ' ');
+        } catch (java.io.IOException | RuntimeException gone) {
+            return p.info().commandLine().orElse("");
+        }
     }
 
     /** Asks each service below {@code root} to shut down, then kills whatever is left. */
