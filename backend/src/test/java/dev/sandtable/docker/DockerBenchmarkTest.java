@@ -8,6 +8,7 @@ import dev.sandtable.spi.Claim;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
+import dev.sandtable.testing.Bench;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,10 @@ import java.util.concurrent.TimeUnit;
  */
 @Tag("benchmark")
 class DockerBenchmarkTest {
-    private static final int WARMUP = 3;
-    private static final int COLD = 20;
-    private static final int WARM = 40;
-    private static final int STATE_CHANGES = 30;
+    private static final int WARMUP = Bench.count(3, 1);
+    private static final int COLD = Bench.count(20);
+    private static final int WARM = Bench.count(40);
+    private static final int STATE_CHANGES = Bench.count(30, 4); // even: the container ends running
 
     @Test
     void warmClaimVersusColdCreateAndEventToRowLatency() throws Exception {
@@ -40,7 +41,8 @@ class DockerBenchmarkTest {
             EventLog events = new EventLog();
             backend.watch(events);
             events.await(e -> e instanceof BackendEvent.Synced, "synced");
-            System.out.println("engine: " + raw.versionCmd().exec().getVersion() + ", API " + backend.apiVersion().get() + ", image " + DockerTestEngine.IMAGE);
+            System.out.println("engine: " + raw.versionCmd().exec().getVersion() + ", API " + backend.apiVersion().get() + ", image " + DockerTestEngine.IMAGE
+                    + Bench.mark(COLD + WARM + STATE_CHANGES));
 
             Histogram cold = histogram();
             for (int i = 0; i < WARMUP + COLD; i++) {

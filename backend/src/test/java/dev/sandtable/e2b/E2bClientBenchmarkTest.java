@@ -10,6 +10,7 @@ import dev.sandtable.spi.TerminalSession;
 import dev.sandtable.spi.WatchListener;
 import dev.sandtable.spi.WatchRequest;
 import dev.sandtable.spi.WatchState;
+import dev.sandtable.testing.Bench;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 @Tag("benchmark")
 class E2bClientBenchmarkTest {
-    private static final int WARMUP = 50;
-    private static final int ROUNDS = 500;
+    private static final int WARMUP = Bench.count(50);
+    private static final int ROUNDS = Bench.count(500);
+    private static final int OPENS = Bench.count(10);
 
     @TempDir
     Path dir;
@@ -48,7 +50,7 @@ class E2bClientBenchmarkTest {
             Sandbox sb = server.backend.create(new CreateSandboxRequest("bench", "base", null, Map.of())).join();
 
             Histogram open = new Histogram(3);
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < OPENS; i++) {
                 long t0 = System.nanoTime();
                 TerminalSession t = server.backend.openTerminal(sb.id(), TerminalRequest.shell(80, 24)).get(30, TimeUnit.SECONDS);
                 open.recordValue((System.nanoTime() - t0) / 1000);
@@ -105,7 +107,7 @@ class E2bClientBenchmarkTest {
             }
             w.close();
 
-            System.out.println("E2B client benchmark (loopback, Sandtable's E2B server, no isolation):");
+            System.out.println("E2B client benchmark (loopback, Sandtable's E2B server, no isolation):" + Bench.mark(ROUNDS));
             System.out.println(line("terminal open (Start->pid)", open));
             System.out.println(line("PTY echo (SendInput->data)", echo));
             System.out.println(line("WatchDir event (write->evt)", watch));

@@ -1,5 +1,6 @@
 package dev.sandtable.helper;
 
+import dev.sandtable.testing.Bench;
 import dev.sandtable.testing.Requirements;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,9 @@ class HelperBenchmarkTest {
         Requirements.require(onPath("fio"), "fio (apt-get install fio)");
         try (HelperFixture helper = HelperFixture.startOptimized(dir)) {
             Path file = helper.images.resolve("bench.img");
-            writeRandom(file, 512 << 20);
-            int seconds = Integer.getInteger("bench.seconds", 5), rounds = Integer.getInteger("bench.rounds", 3);
+            writeRandom(file, Bench.count(512) << 20);
+            // -Dbench.seconds / -Dbench.rounds override; a smoke run (-Dbench.smoke=true) makes them 1 s and 1 round
+            int seconds = Integer.getInteger("bench.seconds", Bench.seconds(5)), rounds = Integer.getInteger("bench.rounds", Bench.count(3, 1));
             for (String rw : List.of("randread", "randwrite")) {
                 double[] h = new double[rounds], f = new double[rounds];
                 try (HelperClient c = helper.client()) {
@@ -50,8 +52,8 @@ class HelperBenchmarkTest {
                     }
                 }
                 double hm = median(h), fm = median(f);
-                System.out.printf("%s 4k qd32 O_DIRECT %ds: helper %.0f IOPS, fio %.0f IOPS, ratio %.3f (goal >= 0.95)%n", rw, seconds,
-                        hm, fm, hm / fm);
+                System.out.printf("%s 4k qd32 O_DIRECT %ds: helper %.0f IOPS, fio %.0f IOPS, ratio %.3f (goal >= 0.95)%s%n", rw, seconds,
+                        hm, fm, hm / fm, Bench.mark(rounds));
                 System.out.println("fio command: fio --name=cmp --filename=" + file + " --ioengine=io_uring --rw=" + rw
                         + " --bs=4096 --iodepth=32 --direct=1 --time_based --runtime=" + seconds);
                 assertThat(hm).isPositive();
@@ -71,7 +73,7 @@ class HelperBenchmarkTest {
     }
 
     private static void measureAttach(HelperFixture helper, Path image, DeviceBackend backend) {
-        int n = 30;
+        int n = Bench.count(30);
         long[] server = new long[n], client = new long[n];
         try (HelperClient c = helper.client()) {
             for (int i = 0; i < n; i++) {
@@ -85,9 +87,9 @@ class HelperBenchmarkTest {
         Arrays.sort(server);
         Arrays.sort(client);
         System.out.printf("%s attach-to-ready over %d attaches: helper-measured median %.2f ms, p90 %.2f ms;"
-                        + " client round trip (with the crash-recovery record's fsync) median %.2f ms, p90 %.2f ms%n",
+                        + " client round trip (with the crash-recovery record's fsync) median %.2f ms, p90 %.2f ms%s%n",
                 backend.name().toLowerCase(java.util.Locale.ROOT), n, server[n / 2] / 1e6, server[n * 9 / 10] / 1e6,
-                client[n / 2] / 1e6, client[n * 9 / 10] / 1e6);
+                client[n / 2] / 1e6, client[n * 9 / 10] / 1e6, Bench.mark(n));
         assertThat(server[0]).isPositive();
     }
 

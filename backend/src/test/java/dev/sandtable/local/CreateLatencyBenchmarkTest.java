@@ -2,6 +2,7 @@ package dev.sandtable.local;
 
 import dev.sandtable.model.Sandbox;
 import dev.sandtable.spi.CreateSandboxRequest;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +14,8 @@ import static dev.sandtable.local.LocalTesting.await;
 /** Local sandbox create latency (request to RUNNING), per isolation mode available here. */
 @Tag("benchmark")
 class CreateLatencyBenchmarkTest {
-    private static final int WARMUP = 10;
-    private static final int RUNS = 100;
+    private static final int WARMUP = Bench.count(10);
+    private static final int RUNS = Bench.count(100);
 
     @TempDir
     Path tmp;
@@ -40,7 +41,7 @@ class CreateLatencyBenchmarkTest {
                 await(rt.destroy(s.id()));
                 destroy.record(t1);
             }
-            System.out.println(create.line("create, isolation " + label + ", " + rt.freezerDescription().split(" below")[0]));
+            System.out.println(create.line("create, isolation " + label + ", " + rt.freezerDescription().split(" below")[0]) + Bench.mark(RUNS));
             System.out.println(destroy.line("destroy, isolation " + label));
         }
     }

@@ -5,6 +5,7 @@ import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.spi.ReleaseMode;
 import dev.sandtable.model.Sandbox;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +18,9 @@ import static dev.sandtable.local.LocalTesting.waitUntil;
 /** Claim latency from a warm pool against creating a sandbox cold, in the same run. Prints p50, p99 and the ratio. */
 @Tag("benchmark")
 class PoolClaimBenchmarkTest {
-    private static final int WARMUP = 10;
-    private static final int COLD = 60;
-    private static final int WARM = 300;
+    private static final int WARMUP = Bench.count(10);
+    private static final int COLD = Bench.count(60);
+    private static final int WARM = Bench.count(300);
 
     @TempDir
     Path tmp;
@@ -28,7 +29,7 @@ class PoolClaimBenchmarkTest {
     void warmClaimVersusColdCreate() {
         try (LocalRuntime rt = new LocalRuntime(RuntimePaths.under(tmp), LocalTesting.FAST)) {
             System.out.println("local runtime: " + rt.isolation().mechanism() + " (" + rt.isolation().detail() + "); "
-                    + rt.freezerDescription());
+                    + rt.freezerDescription() + Bench.mark(COLD + WARM));
             for (int i = 0; i < WARMUP; i++) await(rt.destroy(await(rt.create(CreateSandboxRequest.fromTemplate(null, null))).id()));
 
             LatencyStats cold = new LatencyStats();

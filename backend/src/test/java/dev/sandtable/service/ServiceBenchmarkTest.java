@@ -5,6 +5,7 @@ import dev.sandtable.model.LatencySummary;
 import dev.sandtable.spi.BackendEvent;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.synthetic.SyntheticBackend;
+import dev.sandtable.testing.Bench;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Tag("benchmark")
 class ServiceBenchmarkTest {
+    static final int ROUNDS = Bench.count(1000);
+    static final int STARTS = Bench.count(4, 1);
+
     @TempDir
     Path tmp;
 
@@ -42,7 +46,7 @@ class ServiceBenchmarkTest {
                     inventory.reset();
                     pauseResume.reset();
                     event.reset();
-                    for (int i = 0; i < 1000; i++) {
+                    for (int i = 0; i < ROUNDS; i++) {
                         long t0 = System.nanoTime();
                         client.inventory().join();
                         inventory.recordValue((System.nanoTime() - t0) / 1000);
@@ -57,6 +61,7 @@ class ServiceBenchmarkTest {
                     }
                 }
             }
+            System.out.println("BENCH service round trips" + Bench.mark(ROUNDS));
             print("GET inventory (101 sandboxes)", inventory);
             print("POST resume", pauseResume);
             print("pause -> its event delivered", event);
@@ -68,7 +73,7 @@ class ServiceBenchmarkTest {
         Histogram cold = new Histogram(3);
         Histogram warm = new Histogram(3);
         try {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < STARTS; i++) {
                 RuntimePaths paths = RuntimePaths.under(tmp.resolve("home-" + i));
                 ServiceConnector.Options options = ServiceConnector.Options.defaults().withBackend(ServiceBackends.SYNTHETIC);
                 long t0 = System.nanoTime();
@@ -83,6 +88,7 @@ class ServiceBenchmarkTest {
         } finally {
             ServiceProcesses.stopAllUnder(tmp);
         }
+        System.out.println("BENCH starting a detached service" + Bench.mark(STARTS));
         print("connectOrStart, no service yet (synthetic backend)", cold);
         print("connectOrStart, service running", warm);
     }

@@ -3,6 +3,7 @@ package dev.sandtable.app.cli;
 import dev.sandtable.local.RuntimePaths;
 import dev.sandtable.service.ServiceClient;
 import dev.sandtable.service.ServiceFiles;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,15 +29,15 @@ class CliBenchmarkTest {
         try {
             long cold = timeLs();
             List<Long> warm = new ArrayList<>();
-            for (int i = 0; i < 5; i++) warm.add(timeLs());
+            for (int i = 0; i < Bench.count(5, 1); i++) warm.add(timeLs());
             stop(paths);
             List<Long> colds = new ArrayList<>(List.of(cold));
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < Bench.count(2, 0); i++) {
                 colds.add(timeLs());
                 stop(paths);
             }
-            System.out.println("BENCH sandtable ls, service running (ms): " + warm);
-            System.out.println("BENCH sandtable ls, cold start of the local-runtime service (ms): " + colds);
+            System.out.println("BENCH sandtable ls, service running (ms): " + warm + Bench.mark(warm.size()));
+            System.out.println("BENCH sandtable ls, cold start of the local-runtime service (ms): " + colds + Bench.mark(colds.size()));
         } finally {
             stop(paths);
         }

@@ -1,5 +1,6 @@
 package dev.sandtable.app.inspector;
 
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +22,15 @@ class InspectorStylingBenchmarkTest {
         String log = sb.toString();
         long best = Long.MAX_VALUE;
         int runs = 0;
-        for (int round = 0; round < 30; round++) {
+        int rounds = Bench.count(30);
+        for (int round = 0; round < rounds; round++) {
             long t0 = System.nanoTime();
             List<StyledRange> all = new ArrayList<>(Highlighting.logLines(log));
             all.addAll(TextSearch.find(log, "request"));
             runs = StyleLayers.flatten(log.length(), all).size();
             best = Math.min(best, System.nanoTime() - t0);
         }
-        System.out.printf("inspector restyle of %d KiB log (%d lines, %d runs): best %.2f ms%n", log.length() / 1024,
-                log.lines().count(), runs, best / 1e6);
+        System.out.printf("inspector restyle of %d KiB log (%d lines, %d runs): best %.2f ms%s%n", log.length() / 1024,
+                log.lines().count(), runs, best / 1e6, Bench.mark(rounds));
     }
 }

@@ -7,6 +7,7 @@ import dev.sandtable.kubernetes.KubeTarget;
 import dev.sandtable.kubernetes.KubernetesBackend;
 import dev.sandtable.model.Sandbox;
 import dev.sandtable.spi.BackendEvent;
+import dev.sandtable.testing.Bench;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -38,10 +39,10 @@ import java.util.stream.IntStream;
 @Tag("benchmark")
 @EnableKubernetesMockClient(crud = true)
 class KubernetesWindowBenchmarkTest {
-    static final int PODS = 10_000;
-    static final int SANDBOXES = 1_000;
+    static final int PODS = Bench.count(10_000);
+    static final int SANDBOXES = Bench.count(1_000);
     static final int UPDATES_PER_SECOND = 50;
-    static final int SECONDS = 20;
+    static final int SECONDS = Bench.seconds(20);
 
     /** The mock logs every request at INFO; kept quiet (and referenced, so the setting is not collected). */
     static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
@@ -145,7 +146,7 @@ class KubernetesWindowBenchmarkTest {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
         System.out.println("=== Kubernetes scale: " + PODS + " pods + " + SANDBOXES + " Sandbox objects in the CRUD mock, "
-                + UPDATES_PER_SECOND + " updates/s for " + SECONDS + " s, real window (Monocle) ===");
+                + UPDATES_PER_SECOND + " updates/s for " + SECONDS + " s, real window (Monocle) ===" + Bench.mark(total));
         System.out.printf("fill the mock: %.1f s; backend + window synced (all %d rows): %.1f s%n", fillSeconds, PODS + SANDBOXES, syncSeconds);
         System.out.printf("updates sent: %d in %.1f s (each a GET + PATCH through the client, timed from before the GET)%n", total, sendSeconds);
         System.out.println(summary("update -> backend event (ms)", toEvent));

@@ -3,6 +3,7 @@ package dev.sandtable.app.ui;
 import dev.sandtable.app.viewmodel.Row;
 import dev.sandtable.model.Sandbox;
 import dev.sandtable.synthetic.SyntheticBackend;
+import dev.sandtable.testing.Bench;
 import javafx.scene.Scene;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("benchmark")
 class WindowBenchmarkTest {
-    static final int ROWS = 50_000;
+    static final int ROWS = Bench.count(50_000);
     static final int CHANGES_PER_SECOND = 1_000;
 
     private final WindowDriver w = new WindowDriver();
@@ -90,10 +91,10 @@ class WindowBenchmarkTest {
         ScheduledExecutorService churn = Executors.newSingleThreadScheduledExecutor();
         int perTick = CHANGES_PER_SECOND / 100;
         churn.scheduleAtFixedRate(() -> backend.churn(perTick), 0, 10, TimeUnit.MILLISECONDS);
-        Thread.sleep(1000); // warm-up
+        Thread.sleep(Bench.seconds(1) * 1000L); // warm-up
         long gc0 = gcMillis();
         WindowDriver.fx(() -> measuring[0] = true);
-        Thread.sleep(5000);
+        Thread.sleep(Bench.seconds(5) * 1000L);
         long unsortedPulses = pulses.getTotalCount();
         String unsorted = summary("every pulse, unsorted (ms)", allPulses) + "\n" + summary("  plain pulses", pulses) + "\n"
                 + summary("  pulses that ticked relative times", tickPulses);
@@ -112,7 +113,7 @@ class WindowBenchmarkTest {
         tickPulses.reset();
         allPulses.reset();
         movePulses.reset();
-        Thread.sleep(10000);
+        Thread.sleep(Bench.seconds(10) * 1000L);
         String sorted = summary("every pulse, sorted by state (ms)", allPulses) + "\n" + summary("  plain pulses", pulses) + "\n"
                 + summary("  pulses that moved rows", movePulses) + "\n" + summary("  pulses that ticked relative times", tickPulses);
         String batch = summary("batch apply, sorted (ms)", batches);
@@ -141,14 +142,16 @@ class WindowBenchmarkTest {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
-        System.out.println("=== Table scale: " + ROWS + " sandboxes, " + CHANGES_PER_SECOND + " changes/s, real window (Monocle headless, sw pipeline) ===");
+        System.out.println("=== Table scale: " + ROWS + " sandboxes, " + CHANGES_PER_SECOND + " changes/s, real window (Monocle headless, sw pipeline) ==="
+                + Bench.mark(ROWS));
         System.out.println(unsorted + "  [" + unsortedPulses + " pulses]");
         System.out.println(sorted);
         System.out.println(batch);
-        System.out.printf("sort by state (50k rows, FX thread): %.1f ms%n", sortNanos / 1e6);
+        System.out.printf("sort by state (" + ROWS + " rows, FX thread): %.1f ms%n", sortNanos / 1e6);
         System.out.printf("filter 'paused': %.1f ms; filter 'sbx-0123' (%d rows): %.1f ms; clear filter: %.1f ms%n",
                 filterNanos / 1e6, shown, narrowNanos / 1e6, clearNanos / 1e6);
-        System.out.printf("heap used after GC: %.0f MiB; GC time during the 15 s run: %d ms%n", heap / 1048576.0, gcDuring);
+        System.out.printf("heap used after GC: %.0f MiB; GC time during the %d s run: %d ms%n", heap / 1048576.0,
+                Bench.seconds(5) + Bench.seconds(10), gcDuring);
         assertThat(w.vm().inventory().sandboxes().size()).isEqualTo(ROWS);
     }
 
@@ -165,7 +168,8 @@ class WindowBenchmarkTest {
     @Test
     void startToFirstFrame() throws Exception {
         List<Long> runs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        int starts = Bench.count(3, 1);
+        for (int i = 0; i < starts; i++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                     "-Dsandtable.firstFrame=true", "-Dsandtable.exitAfterFirstFrame=true", "-Dsandtable.backend=synthetic"));
@@ -185,7 +189,7 @@ class WindowBenchmarkTest {
             assertThat(ms).as("the app printed its first-frame time").isNotNull();
             runs.add(ms);
         }
-        System.out.println("=== App start to first frame (fresh JVM, synthetic backend) ===");
+        System.out.println("=== App start to first frame (fresh JVM, synthetic backend) ===" + Bench.mark(starts));
         System.out.println("runs (ms): " + runs + "; best " + runs.stream().min(Long::compare).orElseThrow());
     }
 }

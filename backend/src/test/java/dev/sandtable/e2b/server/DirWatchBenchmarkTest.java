@@ -1,6 +1,7 @@
 package dev.sandtable.e2b.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Tag("benchmark")
 class DirWatchBenchmarkTest {
-    static final int BLOCKS = 10, PER_BLOCK = 50;
+    static final int BLOCKS = Bench.count(10), PER_BLOCK = Bench.count(50);
 
     @TempDir
     Path dir;
@@ -32,6 +33,7 @@ class DirWatchBenchmarkTest {
             WatchTarget t = target("j" + b);
             measure(new JdkDirWatch(t), t.root(), jdk, b);
         }
+        System.out.println("DirWatch benchmark: " + BLOCKS + " blocks of " + PER_BLOCK + Bench.mark(BLOCKS * PER_BLOCK));
         if (Inotify.AVAILABLE) E2bLatencyBenchmarkTest.print("DirWatch inotify: write -> queued event", inotify);
         E2bLatencyBenchmarkTest.print("DirWatch JDK WatchService: write -> queued event", jdk);
     }

@@ -2,6 +2,7 @@ package dev.sandtable.e2b.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sandtable.local.LocalRuntimeOptions;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ import static dev.sandtable.e2b.server.E2bTestServer.b64;
  */
 @Tag("benchmark")
 class E2bLatencyBenchmarkTest {
-    static final int ROUNDS = 100;
+    static final int ROUNDS = Bench.count(100);
+    static final int WARMUP = Bench.count(10);
 
     @TempDir
     Path dir;
@@ -32,19 +34,19 @@ class E2bLatencyBenchmarkTest {
             var sb = server.create("{\"templateID\":\"base\"}");
             String local = server.runtime.inventory().sandboxes().getFirst().id();
             Path ws = server.runtime.workspace(local);
-            System.out.println("isolation: " + server.runtime.isolation().detail());
+            System.out.println("isolation: " + server.runtime.isolation().detail() + Bench.mark(ROUNDS));
 
             long[] toStart = new long[ROUNDS], toEnd = new long[ROUNDS];
-            for (int i = 0; i < ROUNDS + 10; i++) {
+            for (int i = 0; i < ROUNDS + WARMUP; i++) {
                 long t0 = System.nanoTime();
                 try (var s = server.stream(sb, "process.Process/Start", "{\"process\":{\"cmd\":\"true\"},\"stdin\":false}")) {
                     s.next();
                     long t1 = System.nanoTime();
                     s.rest();
                     long t2 = System.nanoTime();
-                    if (i >= 10) {
-                        toStart[i - 10] = t1 - t0;
-                        toEnd[i - 10] = t2 - t0;
+                    if (i >= WARMUP) {
+                        toStart[i - WARMUP] = t1 - t0;
+                        toEnd[i - WARMUP] = t2 - t0;
                     }
                 }
             }

@@ -1,7 +1,8 @@
 package dev.sandtable.e2b.server;
 
 import dev.sandtable.local.LocalRuntimeOptions;
-import org.junit.jupiter.api.Assumptions;
+import dev.sandtable.testing.Bench;
+import dev.sandtable.testing.Requirements;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,21 +16,21 @@ import java.util.Arrays;
  * The three streaming latencies of envd-protocol.md §6.4 (WatchDir write-to-event, PTY input-to-echo, background
  * Start-to-start event) measured in one run directly against the service and through a real nginx with buffering
  * off for the envd streaming locations (CubeProxy's fix), plus nginx with its default buffering left on, for
- * comparison. Printed, not asserted. Skipped where nginx is not installed.
+ * comparison. Printed, not asserted. Needs nginx (skipped without it, except in CI).
  * Run: {@code ./mvnw -B verify -Pbench -pl backend -Dtest=E2bNginxBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
 class E2bNginxBenchmarkTest {
-    static final int ROUNDS = 100;
-    static final int WARMUP = 20;
-    static final int BLOCK = 10;
+    static final int ROUNDS = Bench.count(100);
+    static final int WARMUP = Bench.count(20);
+    static final int BLOCK = Math.min(10, ROUNDS);
 
     @TempDir
     Path dir;
 
     @Test
     void directAndThroughNginx() throws Exception {
-        Assumptions.assumeTrue(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
+        Requirements.require(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
         try (E2bTestServer direct = new E2bTestServer(dir.resolve("service"), LocalRuntimeOptions.defaults().withStopGrace(Duration.ofMillis(300)));
              NginxProxy off = NginxProxy.start(Files.createDirectories(dir.resolve("nginx-off")), direct.url(), true);
              NginxProxy on = NginxProxy.start(Files.createDirectories(dir.resolve("nginx-on")), direct.url(), false)) {
@@ -38,7 +39,7 @@ class E2bNginxBenchmarkTest {
             Path watched = Files.createDirectories(direct.runtime.workspace(local).resolve("watched"));
             E2bTestServer viaOff = direct.via(off.url()), viaOn = direct.via(on.url());
             System.out.println("isolation: " + direct.runtime.isolation().detail() + "; nginx " + NginxProxy.binary().orElseThrow()
-                    + "; " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds; p50 / p90 in ms");
+                    + "; " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds; p50 / p90 in ms" + Bench.mark(ROUNDS));
             System.out.printf("%-36s %17s %17s %8s %17s%n", "", "direct", "nginx buf. off", "ratio", "nginx buf. on");
             E2bTestServer[] targets = {direct, viaOff, viaOn};
             for (E2bTestServer t : targets) measure(t, sb, watched, WARMUP);

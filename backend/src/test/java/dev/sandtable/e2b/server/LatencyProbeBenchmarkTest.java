@@ -10,6 +10,7 @@ import dev.sandtable.latency.StreamKind;
 import dev.sandtable.latency.StreamResult;
 import dev.sandtable.latency.Trial;
 import dev.sandtable.local.LocalRuntimeOptions;
+import dev.sandtable.testing.Bench;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +33,9 @@ import java.util.List;
  */
 @Tag("benchmark")
 class LatencyProbeBenchmarkTest {
-    static final int ROUNDS = 100;
-    static final int WARMUP = 20;
-    static final int BLOCK = 10;
+    static final int ROUNDS = Bench.count(100);
+    static final int WARMUP = Bench.count(20);
+    static final int BLOCK = Math.min(10, ROUNDS);
 
     @TempDir
     Path dir;
@@ -47,7 +48,8 @@ class LatencyProbeBenchmarkTest {
             Path watched = Files.createDirectories(server.runtime.workspace(local).resolve("watched"));
             URI url = URI.create(server.url());
             ProbeTarget direct = new ProbeTarget("direct", new E2bConfig(url, server.apiKey(), "localhost", E2bConfig.Routing.SANDBOX_URL, url, null, null));
-            System.out.println("isolation: " + server.runtime.isolation().detail() + "; " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds");
+            System.out.println("isolation: " + server.runtime.isolation().detail() + "; " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds"
+                    + Bench.mark(ROUNDS));
 
             ProbeSettings s = ProbeSettings.defaults().withStreams(List.of(StreamKind.WATCHDIR, StreamKind.PTY))
                     .withSpreadWindow(Duration.ofMillis(400)).withIterations(BLOCK);
