@@ -40,7 +40,8 @@ final class JdkDirWatch implements DirWatch {
         this.recursive = target.recursive();
         this.service = FileSystems.getDefault().newWatchService();
         register(root);
-        Thread.ofVirtual().name("envd-watch").start(this::run);
+        // a platform thread, as InotifyDirWatch: a watch must not wait for a carrier that pinned virtual threads hold
+        Thread.ofPlatform().daemon().name("envd-watch " + root).start(this::run);
     }
 
     @Override
