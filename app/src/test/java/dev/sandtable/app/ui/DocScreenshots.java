@@ -82,13 +82,17 @@ class DocScreenshots {
                 w.robot.write("web");
                 settle();
             }, w -> w.type(KeyCode.ESCAPE)),
+            // Activity hidden (Ctrl+J), so that the details pane and its inspector get the window's height
             new Scene("inspector-raw.png", Capture.WINDOW, w -> {
                 w.shortcut(KeyCode.DIGIT1);
                 w.clickRow("sandbox", "web-1");
+                w.shortcut(KeyCode.J);
                 inspectorTab(w, 0, "inspector-raw", "\"name\" : \"web-1\"");
             }),
-            new Scene("inspector-logs.png", Capture.WINDOW, w -> inspectorTab(w, 1, "inspector-logs", "web-1"),
-                    w -> inspectorTab(w, 0, "inspector-raw", "web-1")));
+            new Scene("inspector-logs.png", Capture.WINDOW, w -> inspectorTab(w, 1, "inspector-logs", "web-1"), w -> {
+                inspectorTab(w, 0, "inspector-raw", "web-1");
+                w.shortcut(KeyCode.J);
+            }));
 
     /** Selects the inspector's tab {@code index} and waits until its text area shows {@code text}. */
     private static void inspectorTab(WindowDriver w, int index, String areaId, String text) {
