@@ -81,10 +81,44 @@ class DocScreenshots {
                 w.shortcut(KeyCode.K);
                 w.robot.write("web");
                 settle();
-            }, w -> w.type(KeyCode.ESCAPE)));
+            }, w -> w.type(KeyCode.ESCAPE)),
+            // Activity hidden (Ctrl+J), so that the details pane and its inspector get the window's height
+            new Scene("inspector-raw.png", Capture.WINDOW, w -> {
+                w.shortcut(KeyCode.DIGIT1);
+                w.clickRow("sandbox", "web-1");
+                w.shortcut(KeyCode.J);
+                inspectorTab(w, 0, "inspector-raw", "\"name\" : \"web-1\"");
+            }),
+            new Scene("inspector-logs.png", Capture.WINDOW, w -> inspectorTab(w, 1, "inspector-logs", "web-1"), w -> {
+                inspectorTab(w, 0, "inspector-raw", "web-1");
+                w.shortcut(KeyCode.J);
+            }));
+
+    /** Selects the inspector's tab {@code index} and waits until its text area shows {@code text}. */
+    private static void inspectorTab(WindowDriver w, int index, String areaId, String text) {
+        WindowDriver.fx(() -> {
+            w.robot.lookup("#inspector").lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(index);
+            return null;
+        });
+        w.until("the inspector shows " + text, () -> w.robot.lookup("#" + areaId).tryQuery()
+                .map(n -> ((org.fxmisc.richtext.CodeArea) n).getText().contains(text)).orElse(false));
+    }
+
+    /**
+     * The terminal and watch windows, opened on a demo sandbox whose shell and directory watch play a fixed script
+     * ({@link ScriptedSandboxIo}): what a real shell or envd shows depends on this machine and the wall clock.
+     */
+    static final List<String> SANDBOX_WINDOWS = List.of("terminal.png", "watch-directory.png");
 
     /** The screenshots this class takes: deterministic (stopped clock, demo data), so a retake is byte-identical. */
     static final List<Scene> SCENES = java.util.stream.Stream.of(DEMO).flatMap(List::stream).toList();
+
+    /** Every deterministic screenshot this class writes: the demo window's scenes and the sandbox windows. */
+    static java.util.Set<String> deterministicFiles() {
+        java.util.Set<String> all = new java.util.TreeSet<>(SANDBOX_WINDOWS);
+        SCENES.forEach(s -> all.add(s.file()));
+        return all;
+    }
 
     /**
      * Every screenshot in the docs: {@link #SCENES} plus those of live runs, which the same command takes but which
@@ -92,7 +126,7 @@ class DocScreenshots {
      */
     static java.util.Set<String> allFiles() {
         java.util.Set<String> all = new java.util.TreeSet<>(dev.sandtable.app.latency.LatencyScreenshots.FILES);
-        SCENES.forEach(s -> all.add(s.file()));
+        all.addAll(deterministicFiles());
         return all;
     }
 
@@ -120,6 +154,44 @@ class DocScreenshots {
         take(DEMO);
     }
 
+    @Test
+    void sandboxWindows() throws Exception {
+        backend = ScriptedSandboxIo.around(BackendFactory.demoSynthetic(0, STOPPED), STOPPED);
+        dev.sandtable.app.AppContext.useClock(STOPPED);
+        w.start(List.of(backend));
+        Path dir = Path.of(System.getProperty("sandtable.docs.images"));
+        Files.createDirectories(dir);
+        try {
+            var tab = WindowDriver.fx(() -> dev.sandtable.app.terminal.TerminalWindow.open(backend, "web-1", "web-1"));
+            w.until("the transcript shows", () -> tab.widget() != null
+                    && tab.widget().getTerminalTextBuffer().getScreenLines().contains("debug mode is on"));
+            WindowDriver.fx(() -> {
+                tab.widget().getTerminalPanel().setCursorVisible(false);
+                return null;
+            });
+            settle();
+            png(WindowDriver.fx(() -> tab.getTabPane().getScene().getWindow()), dir.resolve("terminal.png"));
+
+            var watch = WindowDriver.fx(() -> dev.sandtable.app.watch.WatchWindow.open(backend, "web-1", "web-1"));
+            WindowDriver.fx(() -> {
+                watch.viewModel().pathProperty().set("/home/user/project");
+                watch.viewModel().start();
+                return null;
+            });
+            w.until("the watch reconnected and shows the later events", () -> watch.viewModel().events().stream()
+                    .anyMatch(r -> r.path().equals("README.md")));
+            settle();
+            png(watch.stage(), dir.resolve("watch-directory.png"));
+        } finally {
+            WindowDriver.fx(() -> {
+                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
+                dev.sandtable.app.watch.WatchWindow.closeEverything();
+                return null;
+            });
+        }
+        SANDBOX_WINDOWS.forEach(f -> System.out.println("screenshot: " + dir.resolve(f)));
+    }
+
     /** Brings the started window into each scene's state in turn and writes its picture. */
     private void take(List<Scene> scenes) throws Exception {
         Path dir = Path.of(System.getProperty("sandtable.docs.images"));
@@ -134,10 +206,13 @@ class DocScreenshots {
     }
 
     private void capture(Scene scene, Path file) throws java.io.IOException {
+        png(WindowDriver.fx(() -> scene.capture() == Capture.WINDOW ? w.stage
+                : Window.getWindows().stream().filter(x -> x != w.stage && x.isShowing() && x.isFocused()).findFirst()
+                  .orElseThrow(() -> new IllegalStateException(scene.file() + ": no dialog is showing"))), file);
+    }
+
+    private static void png(Window win, Path file) throws java.io.IOException {
         var image = WindowDriver.fx(() -> {
-            Window win = scene.capture() == Capture.WINDOW ? w.stage
-                    : Window.getWindows().stream().filter(x -> x != w.stage && x.isShowing() && x.isFocused()).findFirst()
-                      .orElseThrow(() -> new IllegalStateException(scene.file() + ": no dialog is showing"));
             // a blinking caret would make each retake differ
             win.getScene().getRoot().lookupAll(".text-input").forEach(n -> n.setStyle("-fx-display-caret: false;"));
             win.getScene().getRoot().applyCss();
