@@ -6,18 +6,18 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** An InputStream fed with chunks by one thread and read by another; EOF after {@link #end()}. */
-final class ByteQueueInputStream extends InputStream {
+public final class ByteQueueInputStream extends InputStream {
     private static final byte[] EOF = new byte[0];
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
     private byte[] current;
     private int pos;
     private volatile boolean ended;
 
-    void push(byte[] chunk) {
+    public void push(byte[] chunk) {
         if (!ended && chunk.length > 0) chunks.add(chunk);
     }
 
-    void end() {
+    public void end() {
         if (!ended) {
             ended = true;
             chunks.add(EOF);

@@ -97,7 +97,6 @@ public final class OpenSandboxBackend implements Backend {
         Capabilities c = Capabilities.all()
                 .without(Operation.TEMPLATE_CREATE, "OpenSandbox has no templates: restore the snapshot into a new sandbox instead")
                 .without(Operation.TEMPLATE_DELETE, "OpenSandbox has no templates")
-                .without(Operation.TERMINAL, "terminals over OpenSandbox's execd are not implemented yet")
                 .without(Operation.WATCH_DIR, "directory watches over OpenSandbox's execd are not implemented yet")
                 .without(Operation.LOGS, "OpenSandbox's diagnostics logs are not in its API specification; not implemented yet");
         String why = poolsUnsupported;
@@ -338,6 +337,31 @@ public final class OpenSandboxBackend implements Backend {
     @Override
     public CompletableFuture<Void> release(String claimId, ReleaseMode mode) {
         return destroy(claimId);
+    }
+
+    // ---- execd
+
+    /** A line-mode terminal over execd's bash sessions (see {@link ExecdTerminalSession}). */
+    @Override
+    public CompletableFuture<dev.sandtable.spi.TerminalSession> openTerminal(String sandbox, dev.sandtable.spi.TerminalRequest request) {
+        return execd(resolve(sandbox)).thenCompose(c -> ExecdTerminalSession.start(c, request));
+    }
+
+    /**
+     * The sandbox's execd: {@code GET /sandboxes/{id}/endpoints/44772} gives its address (often without a scheme:
+     * the API's own is used) and the headers every call must carry.
+     */
+    public CompletableFuture<ExecdClient> execd(String sandboxId) {
+        return api.call("GET", "/sandboxes/" + OpenSandboxApi.enc(sandboxId) + "/endpoints/" + ExecdClient.PORT, null,
+                "finding the execd endpoint of " + sandboxId).thenApply(r -> {
+            String endpoint = r.body() == null ? null : OpenSandboxMapping.text(r.body(), "endpoint");
+            if (endpoint == null) throw new CompletionException(new SandtableException(ErrorCode.INTERNAL,
+                    config.apiUrl() + " gave no execd endpoint for " + sandboxId));
+            if (!endpoint.contains("://")) endpoint = config.apiUrl().getScheme() + "://" + endpoint;
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            r.body().path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+            return new ExecdClient(http, java.net.URI.create(endpoint), headers);
+        });
     }
 
     @Override

@@ -234,4 +234,38 @@ class OpenSandboxBackendTest {
             assertTrue(n >= 4, component + ": the spec's list of states was not found");
         }
     }
+
+    @Test
+    void aTerminalRunsLinesInOneExecdBashSessionThatKeepsItsState() throws Exception {
+        String id = server.seedSandbox("shell", "Running");
+        sub = backend.watch(view);
+        view.await("the first sync", v -> v.syncs == 1);
+        var t = get(backend.openTerminal("shell", dev.sandtable.spi.TerminalRequest.shell(80, 24)));
+        StringBuilder seen = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            byte[] buf = new byte[4096];
+            try {
+                for (int n; (n = t.output().read(buf)) > 0; ) synchronized (seen) {
+                    seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    seen.notifyAll();
+                }
+            } catch (java.io.IOException ignored) {
+            }
+        });
+        get(t.write("cd /tmp && export X=41\r".getBytes()));
+        get(t.write("echo \"v=$((X+1)) in $PWD\"\r".getBytes()));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (seen) {
+            while (!seen.toString().contains("v=42 in /tmp") && System.nanoTime() < end) seen.wait(200);
+            assertTrue(seen.toString().contains("v=42 in /tmp\r\n"), "the second line sees the first's state: " + seen);
+            assertTrue(seen.toString().contains("echo \"v=$((X+1)) in $PWD\""), "typed keys are echoed");
+        }
+        get(t.write("exit\r".getBytes()));
+        assertEquals(0, (int) get(t.exit()));
+        reader.join(10_000);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the session is deleted in the background
+        while (server.requests().stream().noneMatch(r -> r.equals("DELETE execd /session/" + t.id())) && System.nanoTime() < until) Thread.sleep(20);
+        assertTrue(server.requests().stream().anyMatch(r -> r.equals("DELETE execd /session/" + t.id())), server.requests().toString());
+        assertTrue(server.requests().stream().anyMatch(r -> r.startsWith("GET /sandboxes/" + id + "/endpoints/44772")));
+    }
 }

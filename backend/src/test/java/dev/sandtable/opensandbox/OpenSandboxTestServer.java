@@ -46,6 +46,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
 
     private final String apiKey;
     private final OpenApiSpec lifecycle = OpenApiSpec.shared("opensandbox/sandbox-lifecycle.yml");
+    private final OpenApiSpec execdSpec = OpenApiSpec.shared("opensandbox/execd-api.yaml");
+    private final Map<String, Process> shells = new java.util.concurrent.ConcurrentHashMap<>();
+    private final String execdToken = "execd-" + UUID.randomUUID();
     private final OpenApiSpec pools = OpenApiSpec.parse("opensandbox/pool-api.yml", resource("/opensandbox/pool-api.yml"));
     private final Clock clock = Clock.systemUTC();
     private final HttpServer server;
@@ -111,7 +114,15 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         return b.json.path("id").asText();
     }
 
-    private synchronized void handle(HttpExchange ex) throws IOException {
+    private void handle(HttpExchange ex) throws IOException {
+        java.util.regex.Matcher m = EXECD.matcher(ex.getRequestURI().getRawPath());
+        if (m.matches()) execd(ex, m.group(1), m.group(2));
+        else lifecycle(ex);
+    }
+
+    private static final java.util.regex.Pattern EXECD = java.util.regex.Pattern.compile("/sandboxes/([^/]+)/port/" + ExecdClient.PORT + "(/.*)");
+
+    private synchronized void lifecycle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             if (path.startsWith("/v1/")) path = path.substring(3);
@@ -201,6 +212,12 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                 yield page(snapshots.values().stream().filter(b -> states.isEmpty() || states.contains(b.state()))
                         .filter(b -> source == null || source.equals(b.json.path("sandboxId").asText())).map(b -> (JsonNode) b.json).toList(), q);
             }
+            case "GET /sandboxes/{sandboxId}/endpoints/{port}" -> withSandbox(seg[2], b -> {
+                ObjectNode e = JSON.createObjectNode().put("endpoint", "127.0.0.1:" + server.getAddress().getPort() + "/sandboxes/"
+                        + b.json.path("id").asText() + "/port/" + seg[4]);
+                e.putObject("headers").put("X-EXECD-ACCESS-TOKEN", execdToken);
+                return new Reply(200, e);
+            });
             case "GET /snapshots/{snapshotId}" -> withSnapshot(seg[2], b -> new Reply(200, b.json));
             case "DELETE /snapshots/{snapshotId}" -> withSnapshot(seg[2], b -> {
                 if (b.state().equals("Creating")) return new Reply(409, error("SNAPSHOT::IN_PROGRESS", "the snapshot is still being created"));
@@ -324,6 +341,102 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         return new Reply(200, r);
     }
 
+    // ---- execd (execd-api.yaml): bash sessions backed by real local bash processes
+
+    private void execd(HttpExchange ex, String sandbox, String path) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            synchronized (this) {
+                requests.add(method + " execd " + path);
+                if (!sandboxes.containsKey(sandbox)) violations.add("execd called for an unknown sandbox " + sandbox);
+            }
+            String template = execdSpec.pathTemplate(path);
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (template == null) {
+                record("the client called execd " + method + " " + path + ", which execd-api.yaml does not define");
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (!execdToken.equals(ex.getRequestHeaders().getFirst("X-EXECD-ACCESS-TOKEN")))
+                record("execd " + method + " " + path + " without the access token the endpoint's headers gave");
+            List<String> bad = execdSpec.requestViolations(method, template, ex.getRequestHeaders().getFirst("Content-Type"), body);
+            if (!bad.isEmpty()) record("execd request " + method + " " + path + ": " + bad);
+            JsonNode in = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            String[] seg = path.split("/");
+            switch (method + " " + template) {
+                case "POST /session" -> {
+                    String id = "session-" + ids.incrementAndGet();
+                    ProcessBuilder pb = new ProcessBuilder("bash", "--norc", "--noprofile").redirectErrorStream(true);
+                    if (in.hasNonNull("cwd")) pb.directory(new java.io.File(in.get("cwd").asText()));
+                    shells.put(id, pb.start());
+                    execdJson(ex, method, template, 200, JSON.createObjectNode().put("session_id", id));
+                }
+                case "DELETE /session/{sessionId}" -> {
+                    Process p = shells.remove(seg[2]);
+                    if (p == null) {
+                        execdJson(ex, method, template, 404, JSON.createObjectNode().put("code", "NOT_FOUND").put("message", "no session " + seg[2]));
+                        return;
+                    }
+                    p.destroyForcibly();
+                    execdJson(ex, method, template, 200, null);
+                }
+                case "POST /session/{sessionId}/run" -> run(ex, method, template, shells.get(seg[2]), in.path("command").asText());
+                default -> execdJson(ex, method, template, 500, JSON.createObjectNode().put("code", "NOT_IMPLEMENTED").put("message", template));
+            }
+        }
+    }
+
+    /** Writes the command to the session's bash with an end marker, and streams its output lines as SSE events. */
+    private void run(HttpExchange ex, String method, String template, Process shell, String command) throws IOException {
+        if (shell == null) {
+            execdJson(ex, method, template, 400, JSON.createObjectNode().put("code", "NOT_FOUND").put("message", "no such session"));
+            return;
+        }
+        List<String> v = execdSpec.violations(method, template, 200, "text/event-stream", null);
+        if (!v.isEmpty()) record("execd response: " + v);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        var out = ex.getResponseBody();
+        long t0 = System.currentTimeMillis();
+        String marker = "__sandtable_end_" + ids.incrementAndGet() + "__";
+        synchronized (shell) {
+            var stdin = shell.getOutputStream();
+            stdin.write((command + "\necho " + marker + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            sse(out, JSON.createObjectNode().put("type", "init").put("text", command).put("timestamp", t0));
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                boolean last = line.endsWith(marker); // output without a final newline runs into the marker
+                String text = last ? line.substring(0, line.length() - marker.length()) : line + "\n";
+                if (!text.isEmpty()) sse(out, JSON.createObjectNode().put("type", "stdout").put("text", text).put("timestamp", System.currentTimeMillis()));
+                if (last) break;
+            }
+        }
+        long now = System.currentTimeMillis();
+        sse(out, JSON.createObjectNode().put("type", "execution_complete").put("execution_time", now - t0).put("timestamp", now));
+    }
+
+    private void sse(java.io.OutputStream out, ObjectNode event) throws IOException {
+        List<String> v = execdSpec.validate(execdSpec.schema("ServerStreamEvent"), event);
+        if (!v.isEmpty()) record("execd event " + event + ": " + v);
+        out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void execdJson(HttpExchange ex, String method, String template, int status, JsonNode body) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+        List<String> v = execdSpec.violations(method, template, status, body == null ? null : "application/json", bytes);
+        if (!v.isEmpty()) record("execd response " + method + " " + template + " " + status + ": " + v);
+        if (body != null) ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) ex.getResponseBody().write(bytes);
+    }
+
+    private synchronized void record(String violation) {
+        violations.add(violation);
+    }
+
     // ---- pools (api/pool.py)
 
     private Reply pool(String method, String template, String[] seg, JsonNode in) {
@@ -409,5 +522,6 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        shells.values().forEach(Process::destroyForcibly);
     }
 }
