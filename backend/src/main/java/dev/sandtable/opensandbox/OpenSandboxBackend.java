@@ -50,6 +50,8 @@ public final class OpenSandboxBackend implements Backend {
     /** What a sandbox made from an image runs when nothing else is said (the server's default for restores). */
     static final List<String> DEFAULT_ENTRYPOINT = List.of("tail", "-f", "/dev/null");
     static final String DEFAULT_IMAGE = "ubuntu:22.04";
+    /** How often the polling fallback of a directory watch lists the directory: its resolution. */
+    public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final OpenSandboxConfig config;
     private final HttpClient http;
@@ -63,6 +65,7 @@ public final class OpenSandboxBackend implements Backend {
     private volatile Map<String, Sandbox> lastKnown = Map.of();
     private volatile Map<String, Snapshot> lastSnapshots = Map.of();
     private volatile String poolsUnsupported;
+    private volatile Duration watchInterval = DEFAULT_WATCH_INTERVAL;
 
     public OpenSandboxBackend(OpenSandboxConfig config) {
         this(config, Clock.systemUTC());
@@ -97,7 +100,6 @@ public final class OpenSandboxBackend implements Backend {
         Capabilities c = Capabilities.all()
                 .without(Operation.TEMPLATE_CREATE, "OpenSandbox has no templates: restore the snapshot into a new sandbox instead")
                 .without(Operation.TEMPLATE_DELETE, "OpenSandbox has no templates")
-                .without(Operation.WATCH_DIR, "directory watches over OpenSandbox's execd are not implemented yet")
                 .without(Operation.LOGS, "OpenSandbox's diagnostics logs are not in its API specification; not implemented yet");
         String why = poolsUnsupported;
         if (why != null)
@@ -345,6 +347,18 @@ public final class OpenSandboxBackend implements Backend {
     @Override
     public CompletableFuture<dev.sandtable.spi.TerminalSession> openTerminal(String sandbox, dev.sandtable.spi.TerminalRequest request) {
         return execd(resolve(sandbox)).thenCompose(c -> ExecdTerminalSession.start(c, request));
+    }
+
+    /** execd has no directory watch: the polling fallback, its interval shown as the resolution. */
+    @Override
+    public CompletableFuture<dev.sandtable.spi.DirectoryWatch> watchDir(String sandbox, dev.sandtable.spi.WatchRequest request,
+                                                                       dev.sandtable.spi.WatchListener listener) {
+        return execd(resolve(sandbox)).thenCompose(c -> ExecdDirectoryWatch.start(c, request, listener, watchInterval, clock));
+    }
+
+    /** Test knob: the polling interval of directory watches. */
+    void watchInterval(Duration interval) {
+        this.watchInterval = interval;
     }
 
     /**

@@ -268,4 +268,52 @@ class OpenSandboxBackendTest {
         assertTrue(server.requests().stream().anyMatch(r -> r.equals("DELETE execd /session/" + t.id())), server.requests().toString());
         assertTrue(server.requests().stream().anyMatch(r -> r.startsWith("GET /sandboxes/" + id + "/endpoints/44772")));
     }
+
+    @Test
+    void aDirectoryWatchPollsExecdAndSaysItsResolution(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        server.seedSandbox("files", "Running");
+        sub = backend.watch(view);
+        view.await("the first sync", v -> v.syncs == 1);
+        backend.watchInterval(Duration.ofMillis(100));
+        var events = new java.util.concurrent.LinkedBlockingQueue<dev.sandtable.spi.FsEvent>();
+        var states = new java.util.concurrent.CopyOnWriteArrayList<dev.sandtable.spi.WatchState>();
+        var w = get(backend.watchDir("files", new dev.sandtable.spi.WatchRequest(dir.toString(), true), new dev.sandtable.spi.WatchListener() {
+            @Override
+            public void onEvent(dev.sandtable.spi.FsEvent e) {
+                events.add(e);
+            }
+
+            @Override
+            public void onState(dev.sandtable.spi.WatchState s) {
+                states.add(s);
+            }
+        }));
+        var started = states.stream().filter(s -> s instanceof dev.sandtable.spi.WatchState.Started).findFirst().orElseThrow();
+        assertEquals(Duration.ofMillis(100), ((dev.sandtable.spi.WatchState.Started) started).resolution(), "the polling interval is the resolution");
+        java.nio.file.Files.createDirectories(dir.resolve("sub"));
+        java.nio.file.Files.writeString(dir.resolve("sub/a.txt"), "one");
+        assertEvent(events, dev.sandtable.spi.FsEvent.FsEventType.CREATE, "sub/a.txt");
+        java.nio.file.Files.writeString(dir.resolve("sub/a.txt"), "one and two");
+        assertEvent(events, dev.sandtable.spi.FsEvent.FsEventType.WRITE, "sub/a.txt");
+        java.nio.file.Files.delete(dir.resolve("sub/a.txt"));
+        assertEvent(events, dev.sandtable.spi.FsEvent.FsEventType.REMOVE, "sub/a.txt");
+        w.close();
+        assertFalse(w.isOpen());
+        assertEquals(ErrorCode.NOT_FOUND, failure(backend.watchDir("files", new dev.sandtable.spi.WatchRequest(dir.resolve("missing").toString(), false),
+                e -> {
+                })).code());
+    }
+
+    private static void assertEvent(java.util.concurrent.BlockingQueue<dev.sandtable.spi.FsEvent> q, dev.sandtable.spi.FsEvent.FsEventType type,
+                                    String path) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<dev.sandtable.spi.FsEvent> seen = new java.util.ArrayList<>();
+        while (System.nanoTime() < end) {
+            var e = q.poll(200, TimeUnit.MILLISECONDS);
+            if (e == null) continue;
+            seen.add(e);
+            if (e.type() == type && e.path().equals(path)) return;
+        }
+        throw new AssertionError("no " + type + " " + path + " among " + seen);
+    }
 }

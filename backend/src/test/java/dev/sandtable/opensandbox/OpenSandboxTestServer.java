@@ -380,10 +380,39 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                     p.destroyForcibly();
                     execdJson(ex, method, template, 200, null);
                 }
+                case "GET /directories/list" -> listDirectory(ex, method, template, params(ex.getRequestURI().getRawQuery()));
                 case "POST /session/{sessionId}/run" -> run(ex, method, template, shells.get(seg[2]), in.path("command").asText());
                 default -> execdJson(ex, method, template, 500, JSON.createObjectNode().put("code", "NOT_IMPLEMENTED").put("message", template));
             }
         }
+    }
+
+    /** The real local directory's entries as execd's FileInfo (path, type, size, times, owner, group, octal mode). */
+    private void listDirectory(HttpExchange ex, String method, String template, Map<String, List<String>> q) throws IOException {
+        java.nio.file.Path root = java.nio.file.Path.of(q.getOrDefault("path", List.of("/")).getFirst());
+        int depth = Integer.parseInt(q.getOrDefault("depth", List.of("1")).getFirst());
+        if (!java.nio.file.Files.isDirectory(root)) {
+            execdJson(ex, method, template, 404, JSON.createObjectNode().put("code", "NOT_FOUND").put("message", root + " is not a directory"));
+            return;
+        }
+        ArrayNode out = JSON.createArrayNode();
+        try (var walk = java.nio.file.Files.walk(root, Math.max(1, depth))) {
+            for (java.nio.file.Path p : walk.sorted().toList()) {
+                if (p.equals(root)) continue;
+                try {
+                    var a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    int mode = 0;
+                    for (var perm : a.permissions()) mode |= 1 << (8 - perm.ordinal());
+                    out.addObject().put("path", p.toString()).put("type", a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : a.isSymbolicLink() ? "symlink" : "other")
+                            .put("size", a.size()).put("modified_at", a.lastModifiedTime().toInstant().toString())
+                            .put("created_at", a.creationTime().toInstant().toString()).put("owner", a.owner().getName())
+                            .put("group", a.group().getName()).put("mode", Integer.parseInt(Integer.toOctalString(mode)));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed while listing
+                }
+            }
+        }
+        execdJson(ex, method, template, 200, out);
     }
 
     /** Writes the command to the session's bash with an end marker, and streams its output lines as SSE events. */

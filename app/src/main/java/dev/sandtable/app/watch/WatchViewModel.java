@@ -261,6 +261,8 @@ public final class WatchViewModel implements AutoCloseable {
     }
 
     /** Applies a state of the current stream; returns the gap row to add when it starts again after a loss. */
+    private Duration resolution;
+
     private WatchRow apply(WatchState s) {
         switch (s) {
             case WatchState.Connecting c -> {
@@ -271,7 +273,8 @@ public final class WatchViewModel implements AutoCloseable {
                 lastHeard = st.at();
                 wasLive = true;
                 boolean again = gapFrom != null;
-                setStatus(Status.LIVE, "Live · " + (again ? "reconnected, " : "") + "started in " + millis(st.startLatency()));
+                resolution = st.resolution();
+                setStatus(Status.LIVE, "Live · " + (again ? "reconnected, " : "") + "started in " + millis(st.startLatency()) + polling());
                 attempt = 0;
                 if (again) {
                     WatchRow gap = new WatchRow.Gap(gapFrom, st.at(), zone);
@@ -283,7 +286,7 @@ public final class WatchViewModel implements AutoCloseable {
                 keepalives.set(keepalives.get() + 1);
                 lastHeard = k.at();
                 if (status.get() == Status.LIVE)
-                    statusText.set("Live · started in " + millis(startLatency.get()) + " · keepalives " + keepalives.get());
+                    statusText.set("Live · started in " + millis(startLatency.get()) + polling() + " · keepalives " + keepalives.get());
             }
             case WatchState.Ended e -> {
                 if (e.error() == null) {
@@ -295,6 +298,11 @@ public final class WatchViewModel implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A polling fallback says so, with its resolution: events can be up to one interval late, and merged within one. */
+    private String polling() {
+        return resolution == null ? "" : " · polling every " + millis(resolution) + " (no watch in this backend; changes within one poll are merged)";
     }
 
     static String millis(Duration d) {
