@@ -20,6 +20,7 @@ import java.util.Locale;
  *   <li>{@code synthetic}: an in-memory backend with some sandboxes, a pool and snapshots (demos, screenshots)</li>
  *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
  *   <li>{@code e2b}: an E2B-compatible platform named by E2B_API_URL, E2B_API_KEY, E2B_DOMAIN and E2B_SANDBOX_URL</li>
+ *   <li>{@code opensandbox}: an OpenSandbox server named by OPEN_SANDBOX_API_URL and OPEN_SANDBOX_API_KEY</li>
  *   <li>unset or {@code service}: the Sandtable service for this user, started when it is not running, so the
  *       window and the command line act on the same sandboxes and sandboxes outlive the window</li>
  * </ul>
@@ -35,7 +36,8 @@ public final class BackendFactory {
             case "local" -> List.of(new LocalRuntime(RuntimePaths.fromEnvironment()));
             case "service" -> List.of(connectingToService(RuntimePaths.fromEnvironment()));
             case "e2b" -> List.of(dev.sandtable.e2b.E2bBackend.fromEnvironment());
-            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b or synthetic");
+            case "opensandbox" -> List.of(dev.sandtable.opensandbox.OpenSandboxBackend.fromEnvironment());
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b, opensandbox or synthetic");
         };
     }
 
