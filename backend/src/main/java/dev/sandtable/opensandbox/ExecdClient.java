@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 public final class ExecdClient {
     public static final int PORT = 44772;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final java.util.concurrent.Executor STREAM_READERS = task -> Thread.ofVirtual().name("execd-stream").start(task);
 
     private final HttpClient http;
     private final String base;
@@ -84,7 +85,8 @@ public final class ExecdClient {
     private CompletableFuture<Void> stream(String path, JsonNode body, Consumer<JsonNode> onEvent) {
         HttpRequest req = request(path).header("Content-Type", "application/json").header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofLines()).handle((res, failure) -> {
+        // the body is a blocking stream: read it on a thread of its own, never on the client's selector thread
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofLines()).handleAsync((res, failure) -> {
             if (failure != null) throw new CompletionException(unreachable(failure));
             if (res.statusCode() / 100 != 2) {
                 String text = String.join("\n", res.body().toList());
@@ -97,7 +99,7 @@ public final class ExecdClient {
                 });
             }
             return null;
-        });
+        }, STREAM_READERS);
     }
 
     /** One SSE line: {@code data: {...}}, or a bare JSON object as some execd versions write; anything else is ignored. */

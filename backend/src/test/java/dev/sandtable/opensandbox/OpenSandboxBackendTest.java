@@ -316,4 +316,15 @@ class OpenSandboxBackendTest {
         }
         throw new AssertionError("no " + type + " " + path + " among " + seen);
     }
+
+    @Test
+    void execdCommandOutputStreamsAsServerSentEvents() throws Exception {
+        String id = server.seedSandbox("cmd", "Running");
+        var execd = get(backend.execd(id));
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        get(execd.runCommand("echo first; echo second", e -> events.add(e.path("type").asText() + ":" + e.path("text").asText().trim())));
+        assertEquals("init", events.getFirst().split(":")[0]);
+        assertEquals(List.of("stdout:first", "stdout:second"), events.subList(1, 3));
+        assertEquals("execution_complete:", events.getLast());
+    }
 }

@@ -381,6 +381,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                     execdJson(ex, method, template, 200, null);
                 }
                 case "GET /directories/list" -> listDirectory(ex, method, template, params(ex.getRequestURI().getRawQuery()));
+                case "POST /command" -> command(ex, method, template, in.path("command").asText());
                 case "POST /session/{sessionId}/run" -> run(ex, method, template, shells.get(seg[2]), in.path("command").asText());
                 default -> execdJson(ex, method, template, 500, JSON.createObjectNode().put("code", "NOT_IMPLEMENTED").put("message", template));
             }
@@ -413,6 +414,24 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             }
         }
         execdJson(ex, method, template, 200, out);
+    }
+
+    /** A foreground command ({@code bash -c}), its output lines streamed as SSE events as they are printed. */
+    private void command(HttpExchange ex, String method, String template, String command) throws IOException {
+        List<String> v = execdSpec.violations(method, template, 200, "text/event-stream", null);
+        if (!v.isEmpty()) record("execd response: " + v);
+        long t0 = System.currentTimeMillis();
+        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        var out = ex.getResponseBody();
+        sse(out, JSON.createObjectNode().put("type", "init").put("text", "cmd-" + p.pid()).put("timestamp", t0));
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; )
+                sse(out, JSON.createObjectNode().put("type", "stdout").put("text", line + "\n").put("timestamp", System.currentTimeMillis()));
+        }
+        long now = System.currentTimeMillis();
+        sse(out, JSON.createObjectNode().put("type", "execution_complete").put("execution_time", now - t0).put("timestamp", now));
     }
 
     /** Writes the command to the session's bash with an end marker, and streams its output lines as SSE events. */
