@@ -21,6 +21,7 @@ import java.util.Locale;
  *   <li>{@code local}: the embedded local runtime, in this JVM, on {@link RuntimePaths#fromEnvironment()}</li>
  *   <li>{@code e2b}: an E2B-compatible platform named by E2B_API_URL, E2B_API_KEY, E2B_DOMAIN and E2B_SANDBOX_URL</li>
  *   <li>{@code kubernetes}: only the kubeconfig's contexts</li>
+ *   <li>{@code opensandbox}: an OpenSandbox server named by OPEN_SANDBOX_API_URL and OPEN_SANDBOX_API_KEY</li>
  *   <li>unset or {@code service}: the Sandtable service for this user, started when it is not running, so the
  *       window and the command line act on the same sandboxes and sandboxes outlive the window</li>
  *   <li>{@code docker}: only the Docker engine the environment names</li>
@@ -41,7 +42,9 @@ public final class BackendFactory {
             case "e2b" -> List.of(dev.sandtable.e2b.E2bBackend.fromEnvironment());
             case "docker" -> List.of(dev.sandtable.docker.DockerBackend.fromEnvironment());
             case "kubernetes" -> List.of();
-            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which + "; use local, service, e2b, docker, kubernetes or synthetic");
+            case "opensandbox" -> List.of(dev.sandtable.opensandbox.OpenSandboxBackend.fromEnvironment());
+            default -> throw new IllegalArgumentException("unknown -Dsandtable.backend=" + which
+                    + "; use local, service, e2b, docker, kubernetes, opensandbox or synthetic");
         };
         // Kubernetes: one entry per kubeconfig context beside the chosen backend (none without a kubeconfig)
         if (which.equals("synthetic")) return chosen;

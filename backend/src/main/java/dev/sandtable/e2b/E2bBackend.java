@@ -116,7 +116,7 @@ public final class E2bBackend implements Backend {
 
     @Override
     public Subscription watch(Consumer<BackendEvent> listener) {
-        E2bPoller p = new E2bPoller(this, listener, config.pollInterval(), clock, pollers::remove);
+        E2bPoller p = new E2bPoller(this::inventory, "e2b-poll", listener, config.pollInterval(), clock, pollers::remove);
         pollers.add(p);
         p.start();
         return p;

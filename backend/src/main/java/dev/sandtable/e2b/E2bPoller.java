@@ -1,7 +1,6 @@
 package dev.sandtable.e2b;
 
 import dev.sandtable.model.Inventory;
-import dev.sandtable.model.Sandbox;
 import dev.sandtable.spi.BackendEvent;
 import dev.sandtable.spi.ConnectionState;
 import dev.sandtable.spi.SandtableException;
@@ -9,41 +8,50 @@ import dev.sandtable.spi.Subscription;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The live view of an E2B platform: lists every interval (or at once after an operation), sends Synced for the
- * first list and after every outage, and the diff in between. A failed list reports the connection as
- * reconnecting, with the reason.
+ * The live view of a platform without a watch (E2B, OpenSandbox): lists every interval (or at once after an
+ * operation), sends Synced for the first list and after every outage, and the diff in between
+ * ({@link SandboxListDiff}). A failed list reports the connection as reconnecting, with the reason.
  */
-final class E2bPoller implements Subscription {
-    private final E2bBackend backend;
+public final class E2bPoller implements Subscription {
+    private final Supplier<CompletableFuture<Inventory>> lister;
+    private final String threadName;
     private final Consumer<BackendEvent> listener;
     private final Duration interval;
     private final Clock clock;
     private final Consumer<E2bPoller> onClose;
     private volatile boolean closed;
     private volatile Thread thread;
-    private Map<String, Sandbox> previous;
+    private Inventory previous;
     private boolean healthy;
 
-    E2bPoller(E2bBackend backend, Consumer<BackendEvent> listener, Duration interval, Clock clock, Consumer<E2bPoller> onClose) {
-        this.backend = backend;
+    /**
+     * @param lister     one full list of the platform (sandboxes, pools, snapshots, templates)
+     * @param threadName the polling thread's name
+     * @param onClose    called once when the subscription is closed
+     */
+    public E2bPoller(Supplier<CompletableFuture<Inventory>> lister, String threadName, Consumer<BackendEvent> listener,
+                     Duration interval, Clock clock, Consumer<E2bPoller> onClose) {
+        this.lister = lister;
+        this.threadName = threadName;
         this.listener = listener;
         this.interval = interval;
         this.clock = clock;
         this.onClose = onClose;
     }
 
-    void start() {
-        thread = Thread.ofVirtual().name("e2b-poll").start(this::run);
+    public void start() {
+        thread = Thread.ofVirtual().name(threadName).start(this::run);
     }
 
     /** Lists now instead of at the next interval (after an operation). */
-    void pollNow() {
+    public void pollNow() {
         Thread t = thread;
         if (t != null) LockSupport.unpark(t);
     }
@@ -64,7 +72,7 @@ final class E2bPoller implements Subscription {
     private boolean pollOnce() {
         Inventory inv;
         try {
-            inv = backend.inventory().get(60, TimeUnit.SECONDS);
+            inv = lister.get().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -77,15 +85,14 @@ final class E2bPoller implements Subscription {
             return false;
         }
         if (closed) return true;
-        Map<String, Sandbox> now = SandboxListDiff.byId(inv.sandboxes());
         if (!healthy) {
             listener.accept(new BackendEvent.Synced(inv));
             listener.accept(new BackendEvent.Connection(ConnectionState.CONNECTED, null));
             healthy = true;
         } else {
-            for (BackendEvent e : SandboxListDiff.between(previous, now, clock.instant())) listener.accept(e);
+            for (BackendEvent e : SandboxListDiff.between(previous, inv, clock.instant())) listener.accept(e);
         }
-        previous = now;
+        previous = inv;
         return true;
     }
 

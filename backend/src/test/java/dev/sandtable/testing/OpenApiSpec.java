@@ -140,6 +140,69 @@ public final class OpenApiSpec {
         return out;
     }
 
+    /**
+     * The spec's path template a concrete request path matches ({@code /sandboxes/abc/pause} →
+     * {@code /sandboxes/{sandboxId}/pause}), a literal segment winning over a parameter; null when none does.
+     */
+    public String pathTemplate(String path) {
+        String[] want = path.split("/", -1);
+        String best = null;
+        int bestLiterals = -1;
+        for (Iterator<String> it = doc.path("paths").fieldNames(); it.hasNext(); ) {
+            String t = it.next();
+            String[] have = t.split("/", -1);
+            if (have.length != want.length) continue;
+            int literals = 0;
+            boolean ok = true;
+            for (int i = 0; i < have.length && ok; i++) {
+                if (have[i].startsWith("{") && have[i].endsWith("}")) ok = !want[i].isEmpty();
+                else if (have[i].equals(want[i])) literals++;
+                else ok = false;
+            }
+            if (ok && literals > bestLiterals) {
+                best = t;
+                bestLiterals = literals;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * What is wrong with a request's body for {@code method pathTemplate}: a body the operation does not take, a
+     * missing required body, a content type it does not document, and every schema violation of a JSON body.
+     */
+    public List<String> requestViolations(String method, String pathTemplate, String contentType, byte[] body) {
+        List<String> out = new ArrayList<>();
+        JsonNode op = doc.path("paths").path(pathTemplate).path(method.toLowerCase(Locale.ROOT));
+        if (op.isMissingNode()) {
+            out.add(name + " does not define " + method + " " + pathTemplate);
+            return out;
+        }
+        boolean hasBody = body != null && body.length > 0;
+        JsonNode rb = resolve(op.path("requestBody"));
+        if (rb.isMissingNode() || rb.isEmpty()) {
+            if (hasBody) out.add(method + " " + pathTemplate + " takes no request body, got " + body.length + " bytes");
+            return out;
+        }
+        if (!hasBody) {
+            if (rb.path("required").asBoolean(false)) out.add(method + " " + pathTemplate + " requires a request body");
+            return out;
+        }
+        String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        JsonNode mediaSpec = rb.path("content").path(media);
+        if (mediaSpec.isMissingNode()) {
+            out.add(method + " " + pathTemplate + ": request content type '" + contentType + "' is not one of " + fieldNames(rb.path("content")));
+            return out;
+        }
+        if (!media.equals("application/json")) return out;
+        try {
+            validate(mediaSpec.path("schema"), JSON.readTree(body), "$", out);
+        } catch (IOException e) {
+            out.add(method + " " + pathTemplate + ": the request body is not JSON: " + e.getMessage());
+        }
+        return out;
+    }
+
     /** Throws an AssertionError listing every violation (see {@link #violations}). */
     public void assertResponse(String method, String pathTemplate, int status, String contentType, byte[] body) {
         List<String> v = violations(method, pathTemplate, status, contentType, body);
@@ -162,8 +225,13 @@ public final class OpenApiSpec {
     private void validate(JsonNode schema, JsonNode value, String at, List<String> out) {
         schema = resolve(schema);
         if (value.isNull()) {
-            if (!schema.path("nullable").asBoolean(false) && !schema.isEmpty()) out.add(at + " is null but not nullable");
-            return;
+            boolean nullType = schema.path("type").asText("").equals("null") || typeList(schema).contains("null");
+            boolean alternatives = schema.has("oneOf") || schema.has("anyOf");
+            if (nullType || schema.path("nullable").asBoolean(false) || schema.isEmpty()) return;
+            if (!alternatives) {
+                out.add(at + " is null but not nullable");
+                return;
+            }
         }
         for (JsonNode part : schema.path("allOf")) validate(part, value, at, out);
         if (schema.has("oneOf") || schema.has("anyOf")) {
@@ -180,6 +248,17 @@ public final class OpenApiSpec {
                 out.add(at + " matches " + matching + " of the " + (one ? "oneOf" : "anyOf") + " alternatives " + why);
         }
         String type = schema.path("type").asText(schema.has("properties") || schema.has("required") ? "object" : "");
+        List<String> types = typeList(schema);
+        if (!types.isEmpty()) { // OpenAPI 3.1: a list of types, e.g. [string, "null"]
+            if (value.isNull()) return;
+            types.remove("null");
+            type = types.size() == 1 ? types.getFirst() : "";
+        }
+        if (type.equals("null")) {
+            if (!value.isNull()) out.add(at + " should be null, is " + value.getNodeType());
+            return;
+        }
+        if (value.isNull()) return;
         switch (type) {
             case "string" -> {
                 if (!value.isTextual()) {
@@ -244,6 +323,12 @@ public final class OpenApiSpec {
             for (JsonNode e : schema.get("enum")) listed |= e.equals(value);
             if (!listed) out.add(at + " is " + value + ", not one of " + schema.get("enum"));
         }
+    }
+
+    private static List<String> typeList(JsonNode schema) {
+        List<String> types = new ArrayList<>();
+        if (schema.path("type").isArray()) schema.path("type").forEach(t -> types.add(t.asText()));
+        return types;
     }
 
     /** Follows local {@code $ref}s ("#/components/..."). */

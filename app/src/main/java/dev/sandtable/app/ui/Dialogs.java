@@ -168,15 +168,47 @@ final class Dialogs {
     }
 
     /** The window's stylesheet (a dialog is a scene of its own), for the form's spacing and hints. */
-    /** "Add backend": an E2B-compatible platform or a Docker engine; {@code problem} says what stops a spec from being added. */
+    /**
+     * "Add backend": an E2B-compatible platform (or a Docker engine, by its unix:// or tcp:// URL) or an OpenSandbox
+     * server (chosen first; an OpenSandbox server needs only its URL and key, so the E2B-only fields are disabled);
+     * {@code problem} says what stops a spec from being added.
+     */
     Optional<RemoteBackendSpec> addBackend(RemoteBackendSpec defaults, java.util.function.Function<RemoteBackendSpec, String> problem) {
+        ComboBox<RemoteBackendSpec.Kind> kind = new ComboBox<>(FXCollections.observableArrayList(RemoteBackendSpec.Kind.values()));
+        kind.setId("backend-kind");
+        kind.setMaxWidth(Double.MAX_VALUE);
+        kind.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(RemoteBackendSpec.Kind k) {
+                return k == null ? "" : k.label();
+            }
+
+            @Override
+            public RemoteBackendSpec.Kind fromString(String s) {
+                return null;
+            }
+        });
+        kind.setValue(defaults.kind());
+        javafx.beans.binding.BooleanBinding openSandbox = kind.valueProperty().isEqualTo(RemoteBackendSpec.Kind.OPENSANDBOX);
         TextField name = field("backend-name", defaults.name(), "e.g. second-serve");
         TextField api = field("backend-api-url", defaults.apiUrl(), "E2B_API_URL, e.g. http://127.0.0.1:3000");
         javafx.scene.control.PasswordField key = new javafx.scene.control.PasswordField();
         key.setId("backend-api-key");
         key.setText(defaults.apiKey());
         key.setPromptText("E2B_API_KEY");
+        RemoteBackendSpec osDefaults = RemoteBackendSpec.openSandboxDefaults(System.getenv());
+        kind.valueProperty().addListener((o, was, now) -> {
+            // swap the prefilled URL and key for the other kind's, unless the user typed their own
+            RemoteBackendSpec from = was == RemoteBackendSpec.Kind.OPENSANDBOX ? osDefaults : defaults;
+            RemoteBackendSpec to = now == RemoteBackendSpec.Kind.OPENSANDBOX ? osDefaults : defaults;
+            if (api.getText().equals(from.apiUrl())) api.setText(to.apiUrl());
+            if (key.getText().equals(from.apiKey())) key.setText(to.apiKey());
+            boolean os = now == RemoteBackendSpec.Kind.OPENSANDBOX;
+            api.setPromptText(os ? "OPEN_SANDBOX_API_URL, e.g. http://localhost:8080/v1" : "E2B_API_URL, e.g. http://127.0.0.1:3000");
+            key.setPromptText(os ? "OPEN_SANDBOX_API_KEY" : "E2B_API_KEY");
+        });
         TextField domain = field("backend-domain", defaults.domain(), "E2B_DOMAIN (host routing), e.g. e2b.app");
+        domain.disableProperty().bind(openSandbox);
         ComboBox<E2bConfig.Routing> routing = new ComboBox<>(FXCollections.observableArrayList(E2bConfig.Routing.values()));
         routing.setId("backend-routing");
         routing.setMaxWidth(Double.MAX_VALUE);
@@ -196,17 +228,21 @@ final class Dialogs {
             }
         });
         routing.setValue(defaults.routing());
+        routing.disableProperty().bind(openSandbox);
         TextField routingUrl = field("backend-routing-url", defaults.routingUrl(), "proxy or sandbox URL");
-        routingUrl.disableProperty().bind(routing.valueProperty().isEqualTo(E2bConfig.Routing.HOST));
+        routingUrl.disableProperty().bind(routing.valueProperty().isEqualTo(E2bConfig.Routing.HOST).or(openSandbox));
         TextField caCert = field("backend-ca-cert", defaults.caCert(), "PEM file of a private CA (SSL_CERT_FILE); optional");
+        caCert.disableProperty().bind(openSandbox);
         Label error = errorLabel();
-        Supplier<RemoteBackendSpec> spec = () -> new RemoteBackendSpec(name.getText(), api.getText(), key.getText(), domain.getText(),
+        Supplier<RemoteBackendSpec> spec = () -> kind.getValue() == RemoteBackendSpec.Kind.OPENSANDBOX
+                ? RemoteBackendSpec.openSandbox(name.getText(), api.getText(), key.getText())
+                : new RemoteBackendSpec(name.getText(), api.getText(), key.getText(), domain.getText(),
                 routing.getValue(), routingUrl.getText(), caCert.getText());
-        return this.<RemoteBackendSpec>form("Add backend", "Add", List.of(row("Name", name), row("API URL", api), row("API key", key),
+        return this.<RemoteBackendSpec>form("Add backend", "Add", List.of(row("Kind", kind), row("Name", name), row("API URL", api), row("API key", key),
                         row("Domain", domain), row("Routing", routing), row("Routing URL", routingUrl), row("CA certificate", caCert),
-                        row("", hint("E2B, self-hosted E2B, CubeSandbox or another `sandtable serve`;"
+                        row("", hint("E2B, self-hosted E2B, CubeSandbox, another `sandtable serve`, or an OpenSandbox server;"
                                 + " or a Docker engine: unix:///path/docker.sock or tcp://host:2375 as the URL, no key"))), error,
-                () -> problem.apply(spec.get()), name, spec, name.textProperty(), api.textProperty(), key.textProperty(),
+                () -> problem.apply(spec.get()), name, spec, kind.valueProperty(), name.textProperty(), api.textProperty(), key.textProperty(),
                 domain.textProperty(), routing.valueProperty(), routingUrl.textProperty(), caCert.textProperty());
     }
 

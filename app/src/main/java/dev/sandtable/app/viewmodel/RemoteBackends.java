@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * The E2B-compatible backends the user added to the window: adds them to the live inventory, takes them out again,
+ * The remote backends (E2B-compatible platforms, OpenSandbox servers) the user added to the window: adds them to the live inventory, takes them out again,
  * and keeps the {@link RemoteBackendStore} in step so they come back next start. Building a backend does no network
  * I/O (its poller connects on its own thread), so this runs on the FX thread; closing one runs on the worker.
  */
@@ -33,8 +33,9 @@ public final class RemoteBackends {
         this.worker = worker;
     }
 
-    /** The production factory: Sandtable's E2B client, or the Docker backend for a unix:// or tcp:// URL. */
+    /** The production factory: Sandtable's E2B client, its OpenSandbox client, or the Docker backend for a unix:// or tcp:// URL. */
     public static Backend e2b(RemoteBackendSpec spec) {
+        if (spec.kind() == RemoteBackendSpec.Kind.OPENSANDBOX) return new dev.sandtable.opensandbox.OpenSandboxBackend(spec.toOpenSandboxConfig());
         if (spec.isDocker()) {
             String p = spec.problem();
             if (p != null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, p);

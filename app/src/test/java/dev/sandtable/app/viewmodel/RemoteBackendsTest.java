@@ -190,4 +190,19 @@ class RemoteBackendsTest {
         RemoteBackendStore.file(file).save(List.of(withCa));
         assertThat(RemoteBackendStore.file(file).load()).containsExactly(withCa);
     }
+
+    @Test
+    void anOpenSandboxServerIsSavedWithItsKindAndOlderFilesReadAsE2b(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("remote-backends.json");
+        RemoteBackendSpec os = RemoteBackendSpec.openSandbox("os", "http://127.0.0.1:8080/v1", "os-key");
+        assertThat(os.problem()).isNull();
+        RemoteBackendStore.file(file).save(List.of(os));
+        assertThat(RemoteBackendStore.file(file).load()).containsExactly(os);
+        assertThat(RemoteBackends.e2b(os)).isInstanceOf(dev.sandtable.opensandbox.OpenSandboxBackend.class);
+
+        Files.writeString(file, "[{\"name\":\"old\",\"apiUrl\":\"http://127.0.0.1:3000\",\"apiKey\":\"k\",\"domain\":\"\","
+                + "\"routing\":\"HOST\",\"routingUrl\":\"\",\"caCert\":\"\"}]");
+        assertThat(RemoteBackendStore.file(file).load().getFirst().kind()).isEqualTo(RemoteBackendSpec.Kind.E2B);
+        assertThat(RemoteBackendSpec.openSandbox("os", "ftp://x", "k").problem()).contains("API URL");
+    }
 }

@@ -1,0 +1,143 @@
+package dev.sandtable.opensandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandtable.spi.DirectoryWatch;
+import dev.sandtable.spi.FsEvent;
+import dev.sandtable.spi.SandtableException;
+import dev.sandtable.spi.WatchListener;
+import dev.sandtable.spi.WatchRequest;
+import dev.sandtable.spi.WatchState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The polling fallback for a directory watch: execd has no watch, so its {@code GET /directories/list} is read every
+ * interval and successive listings are compared (new path: CREATE; gone: REMOVE; size or modification time changed:
+ * WRITE; mode changed: CHMOD). The interval is the resolution, and {@link WatchState.Started} says so: an event
+ * arrives up to one interval late, and several changes to one file within an interval are one event. The latency
+ * of an event is its arrival minus the entry's {@code modified_at} (so it includes the wait for the poll).
+ */
+final class ExecdDirectoryWatch implements DirectoryWatch {
+    /** How deep a recursive watch lists (execd's {@code depth}). */
+    static final int RECURSIVE_DEPTH = 32;
+
+    private record Entry(long size, String modified, long mode) {
+    }
+
+    private final ExecdClient execd;
+    private final WatchRequest request;
+    private final WatchListener listener;
+    private final Duration interval;
+    private final Clock clock;
+    private volatile boolean open = true;
+    private volatile Thread thread;
+
+    private ExecdDirectoryWatch(ExecdClient execd, WatchRequest request, WatchListener listener, Duration interval, Clock clock) {
+        this.execd = execd;
+        this.request = request;
+        this.listener = listener;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    /** Lists once (so a missing directory fails the future), then polls on a virtual thread. */
+    static CompletableFuture<DirectoryWatch> start(ExecdClient execd, WatchRequest request, WatchListener listener, Duration interval, Clock clock) {
+        ExecdDirectoryWatch w = new ExecdDirectoryWatch(execd, request, listener, interval, clock);
+        Instant asked = clock.instant();
+        long t0 = System.nanoTime();
+        listener.onState(new WatchState.Connecting(asked));
+        return w.list().thenApply(first -> {
+            listener.onState(new WatchState.Started(clock.instant(), Duration.ofNanos(System.nanoTime() - t0),
+                    "polling every " + interval.toMillis() + " ms (execd has no directory watch): changes within one interval merge"));
+            w.thread = Thread.ofVirtual().name("execd-watch").start(() -> w.run(first));
+            return w;
+        });
+    }
+
+    private CompletableFuture<Map<String, Entry>> list() {
+        String root = request.path().endsWith("/") && request.path().length() > 1 ? request.path().substring(0, request.path().length() - 1) : request.path();
+        return execd.listDirectory(root, request.recursive() ? RECURSIVE_DEPTH : 1).thenApply(arr -> {
+            Map<String, Entry> m = new HashMap<>();
+            if (arr != null) for (JsonNode n : arr) {
+                String p = n.path("path").asText("");
+                String rel = p.startsWith(root + "/") ? p.substring(root.length() + 1) : p;
+                m.put(rel, new Entry(n.path("size").asLong(), n.path("modified_at").asText(""), n.path("mode").asLong()));
+            }
+            return m;
+        });
+    }
+
+    private void run(Map<String, Entry> before) {
+        while (open) {
+            LockSupport.parkNanos(interval.toNanos());
+            if (!open) return;
+            Map<String, Entry> now;
+            try {
+                now = list().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (open) {
+                    open = false;
+                    listener.onState(new WatchState.Ended(clock.instant(), SandtableException.of(e)));
+                }
+                return;
+            }
+            if (!open) return;
+            Instant at = clock.instant();
+            boolean any = false;
+            for (var e : now.entrySet()) {
+                Entry old = before.get(e.getKey());
+                FsEvent.FsEventType type = old == null ? FsEvent.FsEventType.CREATE
+                        : old.size() != e.getValue().size() || !old.modified().equals(e.getValue().modified()) ? FsEvent.FsEventType.WRITE
+                        : old.mode() != e.getValue().mode() ? FsEvent.FsEventType.CHMOD : null;
+                if (type == null) continue;
+                any = true;
+                listener.onEvent(new FsEvent(at, type, e.getKey(), latency(at, e.getValue().modified())));
+            }
+            for (String gone : before.keySet())
+                if (!now.containsKey(gone)) {
+                    any = true;
+                    listener.onEvent(new FsEvent(at, FsEvent.FsEventType.REMOVE, gone, null));
+                }
+            if (!any) listener.onState(new WatchState.Keepalive(at));
+            before = now;
+        }
+    }
+
+    private static Duration latency(Instant at, String modified) {
+        Instant m;
+        try {
+            m = java.time.OffsetDateTime.parse(modified).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+        return m.isAfter(at) ? null : Duration.between(m, at);
+    }
+
+    @Override
+    public WatchRequest request() {
+        return request;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        if (!open) return;
+        open = false;
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+        listener.onState(new WatchState.Ended(clock.instant(), null));
+    }
+}
