@@ -74,7 +74,8 @@ class OpenSandboxBackendTest {
         assertEquals(SourceKind.IMAGE, s.sourceKind());
         assertEquals("python:3.11", s.sourceRef());
         assertNotNull(s.expiresAt());
-        assertEquals(ConnectionState.CONNECTED, view.read(v -> v.connection));
+        // CONNECTED follows the Synced event: wait for it rather than read it at once
+        view.await("connected", v -> v.connection == ConnectionState.CONNECTED);
     }
 
     @Test
