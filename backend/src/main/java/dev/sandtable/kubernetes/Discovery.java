@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which agent-sandbox kinds the cluster serves, and in which version: API discovery, v1beta1 preferred, v1alpha1
- * read too. A group served only in versions Sandtable does not know, or one it may not discover, is a problem to
+ * Which agent-sandbox and OpenSandbox kinds the cluster serves, and in which version: API discovery; for
+ * agent-sandbox v1beta1 preferred, v1alpha1 read too; OpenSandbox's group in v1alpha1 only. A group served only in versions Sandtable does not know, or one it may not discover, is a problem to
  * show; a group that is not there at all just means the CRDs are not installed.
  */
 public final class Discovery {
@@ -37,7 +37,11 @@ public final class Discovery {
         }
 
         public boolean anyAgentSandbox() {
-            return !versions.isEmpty();
+            return versions.keySet().stream().anyMatch(k -> !k.openSandbox());
+        }
+
+        public boolean anyOpenSandbox() {
+            return versions.keySet().stream().anyMatch(AgentKind::openSandbox);
         }
     }
 
@@ -45,9 +49,10 @@ public final class Discovery {
     public static Result discover(KubernetesClient client) {
         Map<AgentKind, String> found = new EnumMap<>(AgentKind.class);
         List<String> problems = new ArrayList<>();
-        for (String group : List.of("agents.x-k8s.io", "extensions.agents.x-k8s.io")) {
+        for (String group : List.of("agents.x-k8s.io", "extensions.agents.x-k8s.io", AgentKind.OPENSANDBOX_GROUP)) {
             List<AgentKind> kinds = List.of(AgentKind.values()).stream().filter(k -> k.group().equals(group)).toList();
-            for (String v : AgentKind.KNOWN_VERSIONS) {
+            List<String> known = kinds.getFirst().versions();
+            for (String v : known) {
                 APIResourceList list;
                 try {
                     list = resources(client, group + "/" + v);
@@ -68,10 +73,10 @@ public final class Discovery {
             List<AgentKind> missing = kinds.stream().filter(k -> !found.containsKey(k)).toList();
             if (missing.isEmpty()) continue;
             List<String> served = servedVersions(client, group);
-            List<String> unknown = served.stream().filter(v -> !AgentKind.KNOWN_VERSIONS.contains(v)).toList();
+            List<String> unknown = served.stream().filter(v -> !known.contains(v)).toList();
             if (!unknown.isEmpty()) {
                 problems.add(group + " is served in version " + String.join(", ", unknown) + ", which Sandtable does not know (it reads "
-                        + String.join(" and ", AgentKind.KNOWN_VERSIONS) + "); "
+                        + String.join(" and ", known) + "); "
                         + String.join(", ", missing.stream().map(AgentKind::kind).toList()) + " not shown");
             }
         }

@@ -4,6 +4,7 @@ import dev.sandtable.model.Inventory;
 import dev.sandtable.model.LatencySummary;
 import dev.sandtable.model.Pool;
 import dev.sandtable.model.Sandbox;
+import dev.sandtable.model.Snapshot;
 import dev.sandtable.model.Template;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -124,8 +125,11 @@ final class KubeCaches {
         SharedIndexInformer<Pod> p = pods;
         if (p != null) for (Pod pod : p.getStore().list()) if (!hidden(pod)) sandboxes.add(KubeMapping.pod(pod));
         for (GenericKubernetesResource g : list(AgentKind.SANDBOX)) sandboxes.add(sandboxModel(g));
-        List<Pool> pools = list(AgentKind.WARM_POOL).stream().map(this::poolModel).toList();
+        for (GenericKubernetesResource g : list(AgentKind.BATCH_SANDBOX)) sandboxes.add(OpenSandboxMapping.batchSandbox(g));
+        List<Pool> pools = new ArrayList<>(list(AgentKind.WARM_POOL).stream().map(this::poolModel).toList());
+        for (GenericKubernetesResource g : list(AgentKind.OPENSANDBOX_POOL)) pools.add(OpenSandboxMapping.pool(g));
+        List<Snapshot> snapshots = list(AgentKind.SANDBOX_SNAPSHOT).stream().map(OpenSandboxMapping::snapshot).toList();
         List<Template> templates = list(AgentKind.TEMPLATE).stream().map(t -> KubeMapping.template(AgentTemplate.of(t))).toList();
-        return new Inventory(sandboxes, pools, List.of(), templates);
+        return new Inventory(sandboxes, pools, snapshots, templates);
     }
 }

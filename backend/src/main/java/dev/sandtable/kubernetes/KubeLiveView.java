@@ -196,6 +196,21 @@ final class KubeLiveView {
                 else emit(new BackendEvent.Upserted(KubeMapping.template(AgentTemplate.of(g))));
             }
             case WARM_POOL -> pool(name);
+            case BATCH_SANDBOX -> {
+                GenericKubernetesResource g = caches.get(AgentKind.BATCH_SANDBOX, name);
+                if (g == null) removeSandbox(OpenSandboxMapping.BATCH_PREFIX + name, name);
+                else upsertSandbox(OpenSandboxMapping.batchSandbox(g));
+            }
+            case OPENSANDBOX_POOL -> {
+                GenericKubernetesResource g = caches.get(AgentKind.OPENSANDBOX_POOL, name);
+                if (g == null) emit(new BackendEvent.Removed(ResourceKind.POOL, name));
+                else emit(new BackendEvent.Upserted(OpenSandboxMapping.pool(g)));
+            }
+            case SANDBOX_SNAPSHOT -> {
+                GenericKubernetesResource g = caches.get(AgentKind.SANDBOX_SNAPSHOT, name);
+                if (g == null) emit(new BackendEvent.Removed(ResourceKind.SNAPSHOT, name));
+                else emit(new BackendEvent.Upserted(OpenSandboxMapping.snapshot(g)));
+            }
             case CLAIM -> {
                 AgentClaim now = caches.claim(name);
                 AgentClaim before = now == null ? lastClaims.remove(name) : lastClaims.put(name, now);

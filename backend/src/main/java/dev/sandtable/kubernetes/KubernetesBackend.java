@@ -204,7 +204,8 @@ public final class KubernetesBackend implements Backend {
     @Override
     public Capabilities capabilities() {
         Capabilities c = Capabilities.all();
-        String snaps = "Kubernetes sandboxes have no snapshots in Sandtable (agent-sandbox keeps only volumes, on suspend)";
+        String snaps = "Kubernetes sandboxes have no snapshots in Sandtable (agent-sandbox keeps only volumes, on suspend; "
+                + "OpenSandbox SandboxSnapshots are shown read-only, take them through the OpenSandbox server)";
         c = c.without(Operation.SNAPSHOT, snaps).without(Operation.RESTORE, snaps).without(Operation.DELETE_SNAPSHOT, snaps)
                 .without(Operation.TEMPLATE_CREATE, "SandboxTemplates are written as YAML and applied with kubectl")
                 .without(Operation.TEMPLATE_DELETE, "delete SandboxTemplates with kubectl");
@@ -259,7 +260,8 @@ public final class KubernetesBackend implements Backend {
             caches.agent(k, i);
             starts.add(start(gen, i, k, "listing " + k.resourceName(), interim));
         }
-        view.connection(interim, "listing pods" + (d.anyAgentSandbox() ? " and agent-sandbox resources" : ""), false);
+        view.connection(interim, "listing pods" + (d.anyAgentSandbox() ? " and agent-sandbox resources" : "")
+                + (d.anyOpenSandbox() ? " and OpenSandbox resources" : ""), false);
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
             if (closed || gen != generation) return;
             for (CompletableFuture<String> f : starts) {
@@ -386,8 +388,16 @@ public final class KubernetesBackend implements Backend {
     record Target(boolean pod, String name) {
     }
 
+    private boolean discoveredHas(AgentKind k) {
+        Discovery.Result d = discovered;
+        return d != null && d.has(k);
+    }
+
     Target target(String ref) {
         if (ref == null || ref.isBlank()) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "name a sandbox");
+        if (ref.startsWith(OpenSandboxMapping.BATCH_PREFIX))
+            throw new SandtableException(ErrorCode.UNSUPPORTED, "OpenSandbox BatchSandboxes are shown read-only here (only delete works); "
+                    + "pause, resume and exec them through the OpenSandbox server");
         if (ref.startsWith(KubeMapping.POD_PREFIX)) return new Target(true, ref.substring(KubeMapping.POD_PREFIX.length()));
         if (caches.has(AgentKind.SANDBOX) && caches.get(AgentKind.SANDBOX, ref) != null) return new Target(false, ref);
         if (caches.pod(ref) != null) return new Target(true, ref);
@@ -480,6 +490,12 @@ public final class KubernetesBackend implements Backend {
     @Override
     public CompletableFuture<Void> destroy(String sandbox) {
         return async("deleting " + sandbox, () -> {
+            if (sandbox != null && sandbox.startsWith(OpenSandboxMapping.BATCH_PREFIX)) {
+                String name = sandbox.substring(OpenSandboxMapping.BATCH_PREFIX.length());
+                if (!discoveredHas(AgentKind.BATCH_SANDBOX) || agent(AgentKind.BATCH_SANDBOX, name).delete().isEmpty())
+                    throw new SandtableException(ErrorCode.NOT_FOUND, "no BatchSandbox named '" + name + "' in namespace '" + namespace + "'");
+                return null;
+            }
             Target t = target(sandbox);
             boolean gone = t.pod()
                     ? !client.pods().inNamespace(namespace).withName(t.name()).delete().isEmpty()

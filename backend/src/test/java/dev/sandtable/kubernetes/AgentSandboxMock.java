@@ -27,7 +27,14 @@ public final class AgentSandboxMock {
     }
 
     public static void installCrds(KubernetesClient client, String version) {
-        for (AgentKind k : AgentKind.values()) client.apiextensions().v1().customResourceDefinitions().resource(crd(k, version)).create();
+        for (AgentKind k : AgentKind.values())
+            if (!k.openSandbox()) client.apiextensions().v1().customResourceDefinitions().resource(crd(k, version)).create();
+    }
+
+    /** OpenSandbox's three CRDs ({@code sandbox.opensandbox.io}) in {@code version} (v1alpha1 is the one it publishes). */
+    public static void installOpenSandboxCrds(KubernetesClient client, String version) {
+        for (AgentKind k : AgentKind.values())
+            if (k.openSandbox()) client.apiextensions().v1().customResourceDefinitions().resource(crd(k, version)).create();
     }
 
     public static CustomResourceDefinition crd(AgentKind k, String version) {
@@ -95,6 +102,28 @@ public final class AgentSandboxMock {
         r.getAdditionalProperties().put("spec", new LinkedHashMap<>(spec));
         if (status != null) r.getAdditionalProperties().put("status", new LinkedHashMap<>(status));
         return r;
+    }
+
+    public static GenericKubernetesResource batchSandbox(String name, int replicas, String phase, int ready, String poolRef) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("replicas", replicas);
+        if (poolRef != null) spec.put("poolRef", poolRef);
+        return resource(AgentKind.BATCH_SANDBOX, AgentKind.V1ALPHA1, name, spec,
+                Map.of("phase", phase, "replicas", replicas, "allocated", replicas, "ready", ready));
+    }
+
+    public static GenericKubernetesResource openSandboxPool(String name, int bufferMin, int bufferMax, int poolMax, int total, int allocated, int available) {
+        return resource(AgentKind.OPENSANDBOX_POOL, AgentKind.V1ALPHA1, name,
+                Map.of("capacitySpec", Map.of("bufferMin", bufferMin, "bufferMax", bufferMax, "poolMin", 0, "poolMax", poolMax)),
+                Map.of("total", total, "allocated", allocated, "available", available));
+    }
+
+    public static GenericKubernetesResource sandboxSnapshot(String name, String sandboxName, String phase) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("phase", phase);
+        if ("Succeed".equals(phase))
+            status.put("containers", List.of(Map.of("containerName", "main", "imageUri", "registry.local/snap/" + name + ":main")));
+        return resource(AgentKind.SANDBOX_SNAPSHOT, AgentKind.V1ALPHA1, name, Map.of("sandboxName", sandboxName), status);
     }
 
     public static GenericKubernetesResource create(KubernetesClient client, GenericKubernetesResource r) {

@@ -35,6 +35,7 @@ class AgentSandboxSchemaTest {
         List<String> missing = new ArrayList<>();
         int checked = 0;
         for (AgentKind k : AgentKind.values()) {
+            if (k.openSandbox()) continue;
             JsonNode crd = yaml.readTree(dir.resolve(k.group() + "_" + k.plural() + ".yaml").toFile());
             assertThat(crd.at("/spec/group").asText()).isEqualTo(k.group());
             assertThat(crd.at("/spec/names/kind").asText()).isEqualTo(k.kind());
@@ -50,6 +51,34 @@ class AgentSandboxSchemaTest {
         }
         assertThat(missing).as("field paths not in the CRD schemas").isEmpty();
         assertThat(checked).isGreaterThan(40);
+    }
+
+    /** The same for OpenSandbox's kinds, against {@code shared/specs/opensandbox} (v1alpha1 only). */
+    @Test
+    void everyOpenSandboxFieldReadExistsInTheCrdSchemas() throws IOException {
+        Path dir = SharedSpecs.require("opensandbox");
+        Requirements.require(Files.isDirectory(dir), "the OpenSandbox CRDs (shared/specs/opensandbox) at " + dir.toAbsolutePath());
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (AgentKind k : AgentKind.values()) {
+            if (!k.openSandbox()) continue;
+            JsonNode crd = yaml.readTree(dir.resolve(k.group() + "_" + k.plural() + ".yaml").toFile());
+            assertThat(crd.at("/spec/group").asText()).isEqualTo(k.group());
+            assertThat(crd.at("/spec/names/kind").asText()).isEqualTo(k.kind());
+            assertThat(k.versions()).containsExactly(AgentKind.V1ALPHA1);
+            for (String version : k.versions()) {
+                JsonNode schema = null;
+                for (JsonNode v : crd.at("/spec/versions")) if (v.get("name").asText().equals(version)) schema = v.at("/schema/openAPIV3Schema");
+                assertThat(schema).as(k + " serves " + version).isNotNull();
+                for (String path : k.fieldPaths(version)) {
+                    checked++;
+                    if (!exists(schema, path)) missing.add(k.kind() + " " + version + ": " + path);
+                }
+            }
+        }
+        assertThat(missing).as("field paths not in the CRD schemas").isEmpty();
+        assertThat(checked).isGreaterThan(20);
     }
 
     @Test
