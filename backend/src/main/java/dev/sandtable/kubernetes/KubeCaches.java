@@ -125,10 +125,10 @@ final class KubeCaches {
         SharedIndexInformer<Pod> p = pods;
         if (p != null) for (Pod pod : p.getStore().list()) if (!hidden(pod)) sandboxes.add(KubeMapping.pod(pod));
         for (GenericKubernetesResource g : list(AgentKind.SANDBOX)) sandboxes.add(sandboxModel(g));
-        for (GenericKubernetesResource g : list(AgentKind.BATCH_SANDBOX)) sandboxes.add(OpenSandboxMapping.batchSandbox(g));
+        for (GenericKubernetesResource g : list(AgentKind.BATCH_SANDBOX)) sandboxes.add(OpenSandboxCrds.batchSandbox(g));
         List<Pool> pools = new ArrayList<>(list(AgentKind.WARM_POOL).stream().map(this::poolModel).toList());
-        for (GenericKubernetesResource g : list(AgentKind.OPENSANDBOX_POOL)) pools.add(OpenSandboxMapping.pool(g));
-        List<Snapshot> snapshots = list(AgentKind.SANDBOX_SNAPSHOT).stream().map(OpenSandboxMapping::snapshot).toList();
+        for (GenericKubernetesResource g : list(AgentKind.OPENSANDBOX_POOL)) pools.add(OpenSandboxCrds.pool(g));
+        List<Snapshot> snapshots = list(AgentKind.SANDBOX_SNAPSHOT).stream().map(OpenSandboxCrds::snapshot).toList();
         List<Template> templates = list(AgentKind.TEMPLATE).stream().map(t -> KubeMapping.template(AgentTemplate.of(t))).toList();
         return new Inventory(sandboxes, pools, snapshots, templates);
     }

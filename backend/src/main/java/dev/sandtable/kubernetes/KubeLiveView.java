@@ -198,18 +198,18 @@ final class KubeLiveView {
             case WARM_POOL -> pool(name);
             case BATCH_SANDBOX -> {
                 GenericKubernetesResource g = caches.get(AgentKind.BATCH_SANDBOX, name);
-                if (g == null) removeSandbox(OpenSandboxMapping.BATCH_PREFIX + name, name);
-                else upsertSandbox(OpenSandboxMapping.batchSandbox(g));
+                if (g == null) removeSandbox(OpenSandboxCrds.BATCH_PREFIX + name, name);
+                else upsertSandbox(OpenSandboxCrds.batchSandbox(g));
             }
             case OPENSANDBOX_POOL -> {
                 GenericKubernetesResource g = caches.get(AgentKind.OPENSANDBOX_POOL, name);
                 if (g == null) emit(new BackendEvent.Removed(ResourceKind.POOL, name));
-                else emit(new BackendEvent.Upserted(OpenSandboxMapping.pool(g)));
+                else emit(new BackendEvent.Upserted(OpenSandboxCrds.pool(g)));
             }
             case SANDBOX_SNAPSHOT -> {
                 GenericKubernetesResource g = caches.get(AgentKind.SANDBOX_SNAPSHOT, name);
                 if (g == null) emit(new BackendEvent.Removed(ResourceKind.SNAPSHOT, name));
-                else emit(new BackendEvent.Upserted(OpenSandboxMapping.snapshot(g)));
+                else emit(new BackendEvent.Upserted(OpenSandboxCrds.snapshot(g)));
             }
             case CLAIM -> {
                 AgentClaim now = caches.claim(name);

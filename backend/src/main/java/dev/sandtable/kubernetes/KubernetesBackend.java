@@ -395,7 +395,7 @@ public final class KubernetesBackend implements Backend {
 
     Target target(String ref) {
         if (ref == null || ref.isBlank()) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "name a sandbox");
-        if (ref.startsWith(OpenSandboxMapping.BATCH_PREFIX))
+        if (ref.startsWith(OpenSandboxCrds.BATCH_PREFIX))
             throw new SandtableException(ErrorCode.UNSUPPORTED, "OpenSandbox BatchSandboxes are shown read-only here (only delete works); "
                     + "pause, resume and exec them through the OpenSandbox server");
         if (ref.startsWith(KubeMapping.POD_PREFIX)) return new Target(true, ref.substring(KubeMapping.POD_PREFIX.length()));
@@ -490,8 +490,8 @@ public final class KubernetesBackend implements Backend {
     @Override
     public CompletableFuture<Void> destroy(String sandbox) {
         return async("deleting " + sandbox, () -> {
-            if (sandbox != null && sandbox.startsWith(OpenSandboxMapping.BATCH_PREFIX)) {
-                String name = sandbox.substring(OpenSandboxMapping.BATCH_PREFIX.length());
+            if (sandbox != null && sandbox.startsWith(OpenSandboxCrds.BATCH_PREFIX)) {
+                String name = sandbox.substring(OpenSandboxCrds.BATCH_PREFIX.length());
                 if (!discoveredHas(AgentKind.BATCH_SANDBOX) || agent(AgentKind.BATCH_SANDBOX, name).delete().isEmpty())
                     throw new SandtableException(ErrorCode.NOT_FOUND, "no BatchSandbox named '" + name + "' in namespace '" + namespace + "'");
                 return null;

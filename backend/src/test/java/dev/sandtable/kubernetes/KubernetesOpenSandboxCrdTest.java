@@ -65,7 +65,7 @@ class KubernetesOpenSandboxCrdTest {
 
         assertThat(backend.discovered().versions()).containsOnlyKeys(AgentKind.BATCH_SANDBOX, AgentKind.OPENSANDBOX_POOL, AgentKind.SANDBOX_SNAPSHOT);
         Sandbox b = synced.inventory().sandboxes().getFirst();
-        assertThat(b.id()).isEqualTo(OpenSandboxMapping.BATCH_PREFIX + "batch");
+        assertThat(b.id()).isEqualTo(OpenSandboxCrds.BATCH_PREFIX + "batch");
         assertThat(b.name()).isEqualTo("batch");
         assertThat(b.state()).isEqualTo(SandboxState.STARTING);
         assertThat(b.rawState()).isEqualTo("Pending 0/2 ready");
@@ -134,7 +134,7 @@ class KubernetesOpenSandboxCrdTest {
         assertThat(backend.discovered().anyOpenSandbox()).isFalse();
         assertThat(backend.discovered().anyAgentSandbox()).isTrue();
         assertThat(synced.inventory().snapshots()).isEmpty();
-        assertThatThrownBy(() -> backend.destroy(OpenSandboxMapping.BATCH_PREFIX + "x").join()).cause()
+        assertThatThrownBy(() -> backend.destroy(OpenSandboxCrds.BATCH_PREFIX + "x").join()).cause()
                 .isInstanceOf(SandtableException.class).extracting(e -> ((SandtableException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
     }
 

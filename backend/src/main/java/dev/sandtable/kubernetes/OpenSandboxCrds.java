@@ -21,11 +21,11 @@ import java.util.Optional;
  * OpenSandbox's custom resources ({@code sandbox.opensandbox.io/v1alpha1}, sandbox-systems.md section 1.4) as model
  * records, read only. Every field read here is listed in {@link AgentKind} and checked against the CRDs.
  */
-public final class OpenSandboxMapping {
+public final class OpenSandboxCrds {
     /** BatchSandbox ids carry this prefix, so one never shares an id with an agent-sandbox Sandbox or a pod. */
     public static final String BATCH_PREFIX = "bsbx/";
 
-    private OpenSandboxMapping() {
+    private OpenSandboxCrds() {
     }
 
     /**
