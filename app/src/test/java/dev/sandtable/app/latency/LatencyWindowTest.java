@@ -130,7 +130,8 @@ class LatencyWindowTest {
         ProbeReport report = vm.exportable();
         assertThat(report.failure()).isNull();
         assertThat(report.results()).extracting(r -> r.stream()).containsExactly(StreamKind.WATCHDIR, StreamKind.PTY);
-        assertThat(vm.lanes()).hasSize(2).allSatisfy(l -> {
+        // read on the FX thread: the pump may still apply the run's last batch there
+        assertThat(fx(() -> List.copyOf(vm.lanes()))).hasSize(2).allSatisfy(l -> {
             assertThat(l.evidence()).isTrue();
             assertThat(l.frames()).anySatisfy(f -> assertThat(f.producedMs()).isNotNull());
         });
@@ -142,7 +143,7 @@ class LatencyWindowTest {
             assertThat(b.getStyleClass()).contains("verdict-" + v.name().toLowerCase(java.util.Locale.ROOT));
             assertThat(v).as("a local sandbox directly").isIn(Verdict.PROMPT, Verdict.DELAYED);
         }
-        assertThat(vm.history()).singleElement().satisfies(e -> assertThat(e.report()).isEqualTo(report));
+        assertThat(fx(() -> List.copyOf(vm.history()))).singleElement().satisfies(e -> assertThat(e.report()).isEqualTo(report));
         until("the run is saved", () -> vm.history().getFirst().file() != null);
         assertThat(ProbeReports.readJson(vm.history().getFirst().file())).isEqualTo(report);
 
@@ -163,15 +164,15 @@ class LatencyWindowTest {
         // Open… the exported JSON: it joins the runs and is shown beside the run on show, A/B across the two runs
         robot.clickOn("#latency-open");
         until("the opened run is compared", () -> vm.compareWithProperty().get() != null);
-        assertThat(vm.history()).hasSize(2);
+        assertThat(fx(() -> List.copyOf(vm.history()))).hasSize(2);
         assertThat(vm.history().getFirst().origin()).isEqualTo(RunEntry.Origin.OPENED);
         assertThat(verdicts.getColumns()).extracting(c -> c.getText()).containsExactly("Stream", "Call", "A · direct", "B · direct");
-        assertThat(vm.comparisons()).isNotEmpty().allSatisfy(c -> {
+        assertThat(fx(() -> List.copyOf(vm.comparisons()))).isNotEmpty().allSatisfy(c -> {
             assertThat(c.a()).isEqualTo("A · direct");
             assertThat(c.b()).isEqualTo("B · direct");
             assertThat(c.ratio()).as("the same run opened again").isEqualTo(1.0);
         });
-        assertThat(vm.lanes()).hasSize(4);
+        assertThat(fx(() -> List.copyOf(vm.lanes()))).hasSize(4);
     }
 
     private static <T> T fx(java.util.concurrent.Callable<T> c) throws Exception {
