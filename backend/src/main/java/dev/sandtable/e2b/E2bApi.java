@@ -1,5 +1,6 @@
 package dev.sandtable.e2b;
 
+import dev.sandtable.json.JsonHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -8,13 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -45,27 +44,8 @@ final class E2bApi {
 
     /** Sends a request; any status is a reply (callers decide), transport failures fail the future. */
     CompletableFuture<Reply> send(String method, String path, JsonNode body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(TIMEOUT)
-                .header("X-API-Key", config.apiKey())
-                .header("Accept", "application/json")
-                .header("User-Agent", "sandtable");
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((res, failure) -> {
-            if (failure != null) throw new CompletionException(transportError(failure));
-            JsonNode n = null;
-            try {
-                if (res.body().length > 0) n = JSON.readTree(res.body());
-            } catch (IOException e) {
-                n = null;
-            }
-            return new Reply(res.statusCode(), n, res);
-        });
+        return JsonHttp.send(http, URI.create(base + path), TIMEOUT, "X-API-Key", config.apiKey(), method, body, this::transportError)
+                .thenApply(a -> new Reply(a.status(), a.body(), a.raw()));
     }
 
     /** Like {@link #send} but any status outside 2xx becomes a SandtableException for {@code what}. */
@@ -162,11 +142,4 @@ final class E2bApi {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(JsonNode n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 }

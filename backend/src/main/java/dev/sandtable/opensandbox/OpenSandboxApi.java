@@ -1,5 +1,6 @@
 package dev.sandtable.opensandbox;
 
+import dev.sandtable.json.JsonHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -7,14 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,29 +50,12 @@ final class OpenSandboxApi {
 
     /** Sends a request; a status outside 2xx fails the future with a SandtableException about {@code what}. */
     CompletableFuture<Reply> call(String method, String path, JsonNode body, String what) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(TIMEOUT)
-                .header(KEY_HEADER, config.apiKey())
-                .header("Accept", "application/json")
-                .header("User-Agent", "sandtable");
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((res, failure) -> {
-            if (failure != null) throw new CompletionException(transportError(failure));
-            JsonNode n = null;
-            try {
-                if (res.body().length > 0) n = JSON.readTree(res.body());
-            } catch (IOException e) {
-                n = null;
-            }
-            Reply r = new Reply(res.statusCode(), n);
-            if (r.status() / 100 != 2) throw new CompletionException(statusError(r, what));
-            return r;
-        });
+        return JsonHttp.send(http, URI.create(base + path), TIMEOUT, KEY_HEADER, config.apiKey(), method, body, this::transportError)
+                .thenApply(a -> {
+                    Reply r = new Reply(a.status(), a.body());
+                    if (r.status() / 100 != 2) throw new CompletionException(statusError(r, what));
+                    return r;
+                });
     }
 
     /** Every page of a paged list ({@code /sandboxes}, {@code /snapshots}); {@code query} without page parameters. */
@@ -133,11 +114,4 @@ final class OpenSandboxApi {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static byte[] bytes(JsonNode n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 }
