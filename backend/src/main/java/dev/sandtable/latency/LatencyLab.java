@@ -1,10 +1,6 @@
 package dev.sandtable.latency;
 
-import dev.sandtable.e2b.E2bBackend;
-import dev.sandtable.e2b.client.ConnectClient;
-import dev.sandtable.model.Sandbox;
 import dev.sandtable.service.SandtableVersion;
-import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import org.HdrHistogram.Histogram;
@@ -14,14 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The latency lab's engine: probes envd's streams of one sandbox through one or more endpoints (A/B), repeating
+ * The latency lab's engine: probes the streams of one sandbox's agent (envd, or OpenSandbox's execd) through one or more endpoints (A/B), repeating
  * each measurement into HdrHistograms, keeping every frame's arrival, and giving each stream a verdict
  * ({@link VerdictRule}). Runs on its own virtual thread; {@link ProbeListener} sees it live.
  *
@@ -42,8 +34,8 @@ public final class LatencyLab {
     private final ProbeRun run = new ProbeRun();
     private final long t0 = System.nanoTime();
     private final Instant startedAt = Instant.now();
-    private final List<E2bBackend> backends = new ArrayList<>();
-    private final List<Probes> probes = new ArrayList<>();
+    private final List<EndpointProbes> probes = new ArrayList<>();
+    private volatile Protocol protocol = Protocol.ENVD;
 
     private LatencyLab(List<ProbeTarget> targets, String sandboxId, String template, ProbeSettings settings, ProbeListener listener) {
         this.targets = List.copyOf(targets);
@@ -70,7 +62,7 @@ public final class LatencyLab {
     }
 
     private void interrupt() {
-        for (Probes p : List.copyOf(probes)) p.interrupt();
+        for (EndpointProbes p : List.copyOf(probes)) p.interrupt();
     }
 
     private void execute() {
@@ -78,31 +70,24 @@ public final class LatencyLab {
         List<StreamResult> results = new ArrayList<>();
         String failure = null;
         String id = sandboxId;
-        boolean temporary = sandboxId == null;
-        String dir = ".sandtable-probe-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        boolean temporary = false;
+        LabPlatform platform = null;
+        String dir = null;
         try {
-            for (ProbeTarget t : targets) backends.add(new E2bBackend(t.config()));
-            if (temporary) {
-                Sandbox sb = await(backends.getFirst().create(new CreateSandboxRequest("latency-probe", template, null,
-                        Map.of("sandtable.probe", "true"))), "creating a temporary sandbox at " + targets.getFirst().config().apiUrl(), 60);
-                id = sb.id();
-            }
-            List<EnvdSession> sessions = new ArrayList<>();
+            platform = LabPlatform.of(targets, settings, listener, t0);
+            protocol = targets.getFirst().protocol();
+            temporary = sandboxId == null && platform.canCreate();
+            dir = platform.scratchDir(".sandtable-probe-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+            if (temporary) id = platform.createTemporary(template);
             for (int i = 0; i < targets.size(); i++) {
-                ProbeTarget t = targets.get(i);
-                ConnectClient c = await(backends.get(i).envdClient(id), "looking up sandbox " + id + " at " + t.config().apiUrl(),
-                        settings.callTimeout().toSeconds() + 5);
-                EnvdSession s = new EnvdSession(t.label(), c, t.config().user(), settings.callTimeout());
-                s.unary("process.Process/List", EnvdSession.object()); // reachable, token accepted
-                if (i == 0) mkdir(s, dir);
-                sessions.add(s);
-                probes.add(new Probes(s, settings, listener, t0, dir));
-                EndpointSummary e = new EndpointSummary(t.label(), t.config().apiUrl().toString(), c.base().toString(), id, temporary);
-                endpoints.add(e);
-                Listeners.call(() -> listener.endpointReady(e));
+                LabPlatform.Connected c = platform.connect(i, id, temporary, dir);
+                probes.add(c.probes());
+                endpoints.add(c.summary());
+                Listeners.call(() -> listener.endpointReady(c.summary()));
             }
             for (StreamKind kind : settings.streams()) {
                 if (run.cancelled()) break;
+                if (!kind.supports(protocol)) continue; // "all" names kinds of both agents
                 results.addAll(probeStream(kind));
             }
             if (run.cancelled()) failure = "cancelled";
@@ -113,16 +98,18 @@ public final class LatencyLab {
         } catch (RuntimeException e) {
             failure = "internal error: " + e;
         } finally {
-            for (Probes p : probes) p.cleanup();
-            if (!probes.isEmpty()) removeDir(dir);
-            if (temporary && id != null) {
-                try {
-                    await(backends.getFirst().destroy(id), "killing the temporary sandbox " + id, 30);
-                } catch (SandtableException | InterruptedException e) {
-                    if (failure == null) failure = "could not kill the temporary sandbox " + id + ": " + e.getMessage();
+            for (EndpointProbes p : probes) p.cleanup();
+            if (platform != null) {
+                if (!probes.isEmpty()) platform.removeDir(dir);
+                if (temporary && id != null) {
+                    try {
+                        platform.destroy(id);
+                    } catch (SandtableException | InterruptedException e) {
+                        if (failure == null) failure = "could not kill the temporary sandbox " + id + ": " + e.getMessage();
+                    }
                 }
+                platform.close();
             }
-            backends.forEach(E2bBackend::close);
         }
         ProbeReport report = new ProbeReport("sandtable " + SandtableVersion.get(), startedAt, (System.nanoTime() - t0) / 1e6, settings,
                 endpoints, results, Comparisons.of(results, targets), failure);
@@ -141,11 +128,11 @@ public final class LatencyLab {
             trials.add(new ArrayList<>());
             hist.add(new LinkedHashMap<>());
         }
-        if (kind.streaming()) {
+        if (kind.streaming(protocol)) {
             for (int i = 0; i < n && !run.cancelled(); i++) {
                 Trial t = probes.get(i).run(kind, 0, true);
                 add(kind, trials.get(i), hist.get(i), t);
-                String held = VerdictRule.buffering(kind, t, settings.thresholds());
+                String held = VerdictRule.buffering(kind, t, probes.get(i).thresholds(kind, settings.thresholds()));
                 if (held != null || t.failed() || kind == StreamKind.KEEPALIVE) {
                     skip[i] = true;
                     if (kind != StreamKind.KEEPALIVE) note[i] = "iterations skipped after the evidence trial";
@@ -167,9 +154,11 @@ public final class LatencyLab {
         List<StreamResult> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             List<Metric> metrics = new ArrayList<>();
-            hist.get(i).forEach((name, h) -> metrics.add(Metric.of(name, Probes.DESCRIPTIONS.getOrDefault(name, name), h)));
-            VerdictRule.Decision d = VerdictRule.decide(kind, trials.get(i), metrics, settings.thresholds());
+            EndpointProbes p = probes.get(i);
+            hist.get(i).forEach((name, h) -> metrics.add(Metric.of(name, p.description(name), h)));
+            VerdictRule.Decision d = VerdictRule.decide(kind, trials.get(i), metrics, p.thresholds(kind, settings.thresholds()));
             String reason = note[i] == null ? d.reason() : d.reason() + " (" + note[i] + ")";
+            if (p.caveat(kind) != null) reason += "; " + p.caveat(kind);
             StreamResult r = new StreamResult(targets.get(i).label(), kind, d.verdict(), reason, metrics, trials.get(i));
             Listeners.call(() -> listener.streamFinished(r));
             out.add(r);
@@ -183,8 +172,9 @@ public final class LatencyLab {
         if (kind == StreamKind.KEEPALIVE) {
             Double prev = null;
             for (Frame f : t.frames()) {
+                // envd's first keepalive is due an interval after start; execd pings at init already, then every 3 s
                 if (f.kind().equals("start")) prev = f.arrivedMs();
-                else if (f.kind().equals("keepalive")) {
+                else if (f.kind().equals("keepalive") || f.kind().equals("ping")) {
                     if (prev != null) record(hist, "interval", f.arrivedMs() - prev);
                     prev = f.arrivedMs();
                 }
@@ -197,34 +187,4 @@ public final class LatencyLab {
         hist.computeIfAbsent(name, k -> new Histogram(3)).recordValue(Math.max(0, Math.round(ms * 1000)));
     }
 
-    private void mkdir(EnvdSession s, String dir) {
-        try {
-            s.unary("filesystem.Filesystem/MakeDir", EnvdSession.object().put("path", dir));
-        } catch (SandtableException e) {
-            if (e.code() != ErrorCode.ALREADY_EXISTS) throw e;
-        }
-    }
-
-    private void removeDir(String dir) {
-        try {
-            backendSession().unary("filesystem.Filesystem/Remove", EnvdSession.object().put("path", dir));
-        } catch (SandtableException ignored) {
-            // the sandbox may be gone
-        }
-    }
-
-    private EnvdSession backendSession() {
-        return probes.getFirst().session();
-    }
-
-    private <T> T await(CompletableFuture<T> f, String what, long seconds) throws InterruptedException {
-        try {
-            return f.get(seconds, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw SandtableException.of(e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, what + " took longer than " + seconds + " s");
-        }
-    }
 }

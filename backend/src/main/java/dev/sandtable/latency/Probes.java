@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * stream shows as frames produced apart arriving together. Helper processes are found by tag, never by the pid a
  * (possibly held) {@code start} frame would tell.
  */
-final class Probes {
+final class Probes implements EndpointProbes {
     static final Map<String, String> DESCRIPTIONS = Map.of(
             "start", "request sent -> start frame arrived",
             "create", "Start with a PTY sent -> start frame arrived",
@@ -82,15 +81,21 @@ final class Probes {
         return s;
     }
 
-    /** Ends whatever trial is in flight (cancel of the run). */
-    void interrupt() {
+    @Override
+    public String description(String metric) {
+        return DESCRIPTIONS.getOrDefault(metric, metric);
+    }
+
+    @Override
+    public void interrupt() {
         ConnectStream st = activeStream;
         if (st != null) st.cancel();
         TrialRecorder r = active;
         if (r != null) r.failed("the run was cancelled");
     }
 
-    Trial run(StreamKind kind, int iteration, boolean evidence) throws InterruptedException {
+    @Override
+    public Trial run(StreamKind kind, int iteration, boolean evidence) throws InterruptedException {
         TrialRecorder r = recorder(kind, iteration, evidence);
         Map<String, Double> m = new LinkedHashMap<>();
         ConnectStream[] stream = new ConnectStream[1];
@@ -102,6 +107,7 @@ final class Probes {
                 case CONNECT -> connect(r, m, evidence, stream);
                 case SENDINPUT -> sendInput(r, m);
                 case KEEPALIVE -> keepalive(r, m, stream);
+                case BACKGROUND -> throw new SandtableException(dev.sandtable.spi.ErrorCode.UNSUPPORTED, "envd has no " + kind.cliName() + " probe");
             }
         } catch (SandtableException e) {
             r.failed(e.getMessage());
@@ -251,36 +257,12 @@ final class Probes {
 
     // ---------------------------------------------------------------- Start and Connect
 
-    /** A shell script printing {@code p <epoch ns>} at the schedule (GNU date; elsewhere the schedule is the estimate). */
     private String printer() {
-        long[] at = scheduleMs();
-        StringBuilder sb = new StringBuilder();
-        long prev = 0;
-        for (int i = 0; i < at.length; i++) {
-            sb.append(String.format(Locale.ROOT, "sleep %.3f; echo \"p%d $(date +%%s%%N)\"; ", (at[i] - prev) / 1000.0, i));
-            prev = at[i];
-        }
-        return sb.toString();
+        return Printer.script(scheduleMs());
     }
 
-    /** Maps a {@code p<i> <epoch ns>} line onto the trial's clock; falls back on the schedule when date printed no nanoseconds. */
     private java.util.function.BiFunction<String, String, Double> printedBy(TrialRecorder r, double scheduleBase) {
-        long[] at = scheduleMs();
-        return (k, d) -> {
-            if (!k.equals("data")) return null;
-            Double last = null;
-            for (String line : d.split("\n")) {
-                String[] p = line.trim().split(" ");
-                if (p.length != 2 || !p[0].matches("p\\d")) continue;
-                try {
-                    last = r.fromEpochNanos(Long.parseLong(p[1]));
-                } catch (NumberFormatException e) {
-                    int i = Integer.parseInt(p[0].substring(1));
-                    last = i < at.length ? scheduleBase + at[i] : null;
-                }
-            }
-            return last;
-        };
+        return Printer.producedBy(r, scheduleMs(), scheduleBase, "data");
     }
 
     private ObjectNode shell(String tag, String script, boolean stdin) {
@@ -397,8 +379,8 @@ final class Probes {
         return f.arrivedMs() >= r.ownStreamOpenedMs();
     }
 
-    /** Kills the helper processes this endpoint started. */
-    void cleanup() {
+    @Override
+    public void cleanup() {
         sessions.values().forEach(SessionStream::close);
         sessions.clear();
         for (String tag : helpers) quietKill(tag);

@@ -90,19 +90,41 @@ final class TrialRecorder implements StreamListener {
 
     @Override
     public void onMessage(JsonNode message) {
-        double at = now();
         JsonNode body = message.has("event") ? message.path("event") : message;
         Iterator<String> names = body.fieldNames();
         String k = names.hasNext() ? names.next() : "empty";
-        String detail = detail(k, body.path(k));
+        frame(k, detail(k, body.path(k)));
+    }
+
+    /** A frame of kind {@code k} arrived now (execd's SSE events and polled watch events come this way). */
+    void frame(String k, String detail) {
+        double at = now();
         Frame f = new Frame(k, produced.apply(k, detail), at, detail);
         synchronized (this) {
             if (closed) return; // after the trial was reported: a late frame of a cancelled stream
             frames.add(f);
-            if (k.equals("data")) text.append(detail);
+            if (k.equals("data") || k.equals("stdout")) text.append(detail);
             notifyAll();
         }
         Listeners.call(() -> listener.frameArrived(endpoint, kind, iteration, f));
+    }
+
+    /** The response headers arrived now (a stream that is not Connect's). */
+    synchronized void headers() {
+        headersMs = now();
+        notifyAll();
+    }
+
+    /** The server ended the stream now (null), or it failed with {@code error}. */
+    synchronized void ended(String error) {
+        if (ending != null) return;
+        endedMs = now();
+        if (error == null) ending = Trial.Ending.SERVER;
+        else {
+            ending = Trial.Ending.ERROR;
+            this.error = error;
+        }
+        notifyAll();
     }
 
     @Override

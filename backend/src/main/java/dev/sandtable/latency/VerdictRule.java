@@ -9,13 +9,13 @@ import java.util.Locale;
  * <ol>
  * <li><b>BUFFERED</b> when some trial shows either
  *   <ul><li><i>bunching</i>: frames whose production instants span P ≥ {@code minSpreadMs} arrived within
- *   {@code bunchFraction} × P of each other (for keepalives, due every second, P is their expected span), or</li>
+ *   {@code bunchFraction} × P of each other (for keepalives, due every second from envd and every 3 s from execd, P is their expected span), or</li>
  *   <li><i>held until the end</i>: the server ended a stream that lasted at least {@code minSpreadMs}, and its response
  *   headers and first frame arrived within {@code endSlackMs} of that end.</li></ul>
  *   A slow sandbox cannot produce either: it produces late, but what it produced travels at once.</li>
  * <li><b>FAILED</b> when a trial failed (refused, unreachable, cut, no answer by the deadline).</li>
  * <li><b>DELAYED</b> when the p50 of a metric exceeds {@code delayedMs} (for keepalives: the median interval exceeds
- *   1.5 s). The reason says whether the headers were late too (the network or proxy is slow) or only the frames (the
+ *   1.5 × their cadence). The reason says whether the headers were late too (the network or proxy is slow) or only the frames (the
  *   sandbox is slow to produce).</li>
  * <li><b>PROMPT</b> otherwise.</li>
  * </ol>
@@ -43,8 +43,10 @@ public final class VerdictRule {
         List<String> slow = new ArrayList<>();
         if (kind == StreamKind.KEEPALIVE && metrics.stream().noneMatch(m -> m.name().equals("interval") && m.count() > 0))
             slow.add("no two keepalive frames arrived while the stream was idle");
+        double keepaliveMs = trials.stream().flatMap(x -> x.frames().stream()).filter(f -> isKeepalive(f.kind()))
+                .findFirst().map(f -> Protocol.ofKeepalive(f.kind()).keepaliveMs()).orElse(Protocol.ENVD.keepaliveMs());
         for (Metric m : metrics) {
-            double limit = kind == StreamKind.KEEPALIVE && m.name().equals("interval") ? 1500 : t.delayedMs();
+            double limit = kind == StreamKind.KEEPALIVE && m.name().equals("interval") ? 1.5 * keepaliveMs : t.delayedMs();
             if (kind == StreamKind.KEEPALIVE && m.name().equals("start")) continue;
             if (m.count() > 0 && m.p50Ms() > limit)
                 slow.add(String.format(Locale.ROOT, "%s p50 %.1f ms > %.0f ms", m.name(), m.p50Ms(), limit));
@@ -65,9 +67,9 @@ public final class VerdictRule {
         double produceSpan, arriveSpan;
         int n;
         if (kind == StreamKind.KEEPALIVE) {
-            List<Frame> ka = frames.stream().filter(f -> f.kind().equals("keepalive")).toList();
+            List<Frame> ka = frames.stream().filter(f -> isKeepalive(f.kind())).toList();
             n = ka.size();
-            produceSpan = (n - 1) * 1000.0;
+            produceSpan = n < 2 ? 0 : (n - 1) * (double) Protocol.ofKeepalive(ka.getFirst().kind()).keepaliveMs();
             arriveSpan = n < 2 ? 0 : ka.getLast().arrivedMs() - ka.getFirst().arrivedMs();
         } else {
             n = known.size();
@@ -86,6 +88,11 @@ public final class VerdictRule {
             return String.format(Locale.ROOT, "held until the end: the response headers arrived at %.0f ms and the first frame at %.0f ms, "
                     + "with the end of the stream at %.0f ms", trial.headersMs(), frames.getFirst().arrivedMs(), trial.endedMs());
         return null;
+    }
+
+    /** envd's {@code keepalive} frames, execd's {@code ping} events. */
+    static boolean isKeepalive(String frameKind) {
+        return frameKind.equals(Protocol.ENVD.keepaliveKind()) || frameKind.equals(Protocol.EXECD.keepaliveKind());
     }
 
     private static String endNote(Trial trial) {

@@ -42,6 +42,11 @@ public final class ExecdClient {
         return base;
     }
 
+    /** The headers every call carries (the access token where execd is secured). */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("User-Agent", "sandtable");
         headers.forEach(b::header);

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * arrives up to one interval late, and several changes to one file within an interval are one event. The latency
  * of an event is its arrival minus the entry's {@code modified_at} (so it includes the wait for the poll).
  */
-final class ExecdDirectoryWatch implements DirectoryWatch {
+public final class ExecdDirectoryWatch implements DirectoryWatch {
     /** How deep a recursive watch lists (execd's {@code depth}). */
     static final int RECURSIVE_DEPTH = 32;
 
@@ -48,7 +48,7 @@ final class ExecdDirectoryWatch implements DirectoryWatch {
     }
 
     /** Lists once (so a missing directory fails the future), then polls on a virtual thread. */
-    static CompletableFuture<DirectoryWatch> start(ExecdClient execd, WatchRequest request, WatchListener listener, Duration interval, Clock clock) {
+    public static CompletableFuture<DirectoryWatch> start(ExecdClient execd, WatchRequest request, WatchListener listener, Duration interval, Clock clock) {
         ExecdDirectoryWatch w = new ExecdDirectoryWatch(execd, request, listener, interval, clock);
         Instant asked = clock.instant();
         long t0 = System.nanoTime();

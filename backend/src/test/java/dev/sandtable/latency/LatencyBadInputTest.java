@@ -47,7 +47,7 @@ class LatencyBadInputTest {
     void anUnreachableEndpointFailsTheRunAtOnce() throws Exception {
         E2bConfig dead = new E2bConfig(URI.create("http://127.0.0.1:9"), "e2b_x", null, E2bConfig.Routing.SANDBOX_URL,
                 URI.create("http://127.0.0.1:9"), null, null);
-        ProbeReport r = LatencyLab.start(List.of(new ProbeTarget("dead", dead)), null, null, quick(StreamKind.START), null).await(60);
+        ProbeReport r = LatencyLab.start(List.of(ProbeTarget.envd("dead", dead)), null, null, quick(StreamKind.START), null).await(60);
         assertThat(r.overall()).isEqualTo(Verdict.FAILED);
         assertThat(r.failure()).contains("cannot reach the E2B API at http://127.0.0.1:9");
         assertThat(r.results()).isEmpty();
@@ -55,7 +55,7 @@ class LatencyBadInputTest {
 
     @Test
     void aWrongKeyFailsTheRunSayingSo() throws Exception {
-        ProbeTarget wrong = new ProbeTarget("wrong", lab.config(lab.url()).withApiKey("e2b_0000"));
+        ProbeTarget wrong = ProbeTarget.envd("wrong", lab.config(lab.url()).withApiKey("e2b_0000"));
         ProbeReport r = LatencyLab.start(List.of(wrong), null, null, quick(StreamKind.START), null).await(60);
         assertThat(r.overall()).isEqualTo(Verdict.FAILED);
         assertThat(r.failure()).contains("refused the API key");
@@ -90,7 +90,7 @@ class LatencyBadInputTest {
     @Test
     void aProxyThatCutsStreamsEarlyIsFailedWithTheCut() throws Exception {
         try (MisbehavingProxy cut = new MisbehavingProxy(lab.url(), MisbehavingProxy.Mode.CUT_STREAMS, 300)) {
-            ProbeReport r = LatencyLab.start(List.of(new ProbeTarget("cutting", lab.config(cut.url()))), null, null,
+            ProbeReport r = LatencyLab.start(List.of(ProbeTarget.envd("cutting", lab.config(cut.url()))), null, null,
                     quick(StreamKind.WATCHDIR), null).await(60);
             StreamResult w = r.results().getFirst();
             assertThat(w.verdict()).as(w.reason()).isEqualTo(Verdict.FAILED);
@@ -103,7 +103,7 @@ class LatencyBadInputTest {
     void aStreamThatNeverStartsIsFailedAtItsDeadline() throws Exception {
         try (MisbehavingProxy hold = new MisbehavingProxy(lab.url(), MisbehavingProxy.Mode.HOLD_STREAMS, 0)) {
             long t0 = System.nanoTime();
-            ProbeReport r = LatencyLab.start(List.of(new ProbeTarget("holding", lab.config(hold.url()))), null, null,
+            ProbeReport r = LatencyLab.start(List.of(ProbeTarget.envd("holding", lab.config(hold.url()))), null, null,
                     quick(StreamKind.START), null).await(60);
             assertThat(r.failure()).isNull();
             StreamResult s = r.results().getFirst();

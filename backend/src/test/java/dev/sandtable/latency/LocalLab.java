@@ -44,7 +44,7 @@ public final class LocalLab implements AutoCloseable {
     }
 
     public ProbeTarget direct() {
-        return new ProbeTarget("direct", config(url()));
+        return ProbeTarget.envd("direct", config(url()));
     }
 
     @Override

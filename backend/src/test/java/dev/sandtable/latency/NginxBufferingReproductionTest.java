@@ -47,7 +47,7 @@ class NginxBufferingReproductionTest {
     }
 
     private static ProbeTarget through(String label, NginxProxy nginx) {
-        return new ProbeTarget(label, lab.config(nginx.url()).withCaCert(certs.certificate()));
+        return ProbeTarget.envd(label, lab.config(nginx.url()).withCaCert(certs.certificate()));
     }
 
     @Test
@@ -75,7 +75,7 @@ class NginxBufferingReproductionTest {
     @Test
     void anUntrustedCertificateIsAClearFailureNamingTheHost() throws Exception {
         ProbeSettings s = ProbeSettings.defaults().withStreams(List.of(StreamKind.START)).withIterations(1);
-        ProbeTarget untrusted = new ProbeTarget("untrusted", lab.config(fixed.url()));
+        ProbeTarget untrusted = ProbeTarget.envd("untrusted", lab.config(fixed.url()));
         ProbeReport r = LatencyLab.start(List.of(untrusted), null, null, s, null).await(60);
         assertThat(r.overall()).isEqualTo(Verdict.FAILED);
         assertThat(r.failure()).contains("127.0.0.1").contains("not trusted").contains("--ca-cert").contains("SSL_CERT_FILE");

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,6 +63,10 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     public volatile boolean allocatedStep;
     /** False: {@code /pools} answers 501 as the Docker runtime does. */
     public volatile boolean poolsSupported = true;
+    /** execd's {@code ping} cadence on a command stream (execd: 3 s; here the first comes one interval after init). */
+    public volatile Duration execdPingInterval = Duration.ofSeconds(3);
+    /** How long a command stream stays open after the command (execd's graceful-shutdown timeout: 1 s by default). */
+    public volatile Duration execdGrace = Duration.ZERO;
 
     /** One resource: its JSON as the API shows it and the states it will move through, one per list. */
     private static final class Box {
@@ -147,7 +152,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                 send(ex, spec, method, template, 400, error("INVALID_REQUEST", String.join("; ", bad)));
                 return;
             }
-            JsonNode in = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            JsonNode in = body.length == 0 || type == null || !type.startsWith("application/json") ? JSON.createObjectNode() : JSON.readTree(body);
             String[] seg = path.split("/");
             Reply r = spec == pools ? pool(method, template, seg, in) : route(method, template, seg, params(query), in);
             if (r.location != null) ex.getResponseHeaders().set("Location", r.location);
@@ -361,7 +367,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                 record("execd " + method + " " + path + " without the access token the endpoint's headers gave");
             List<String> bad = execdSpec.requestViolations(method, template, ex.getRequestHeaders().getFirst("Content-Type"), body);
             if (!bad.isEmpty()) record("execd request " + method + " " + path + ": " + bad);
-            JsonNode in = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            JsonNode in = body.length == 0 || type == null || !type.startsWith("application/json") ? JSON.createObjectNode() : JSON.readTree(body);
             String[] seg = path.split("/");
             switch (method + " " + template) {
                 case "POST /session" -> {
@@ -381,7 +388,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                     execdJson(ex, method, template, 200, null);
                 }
                 case "GET /directories/list" -> listDirectory(ex, method, template, params(ex.getRequestURI().getRawQuery()));
-                case "POST /command" -> command(ex, method, template, in.path("command").asText());
+                case "POST /command" -> command(ex, method, template, in);
+                case "POST /files/upload" -> upload(ex, method, template, ex.getRequestHeaders().getFirst("Content-Type"), body);
+                case "GET /ping" -> execdJson(ex, method, template, 200, null);
                 case "POST /session/{sessionId}/run" -> run(ex, method, template, shells.get(seg[2]), in.path("command").asText());
                 default -> execdJson(ex, method, template, 500, JSON.createObjectNode().put("code", "NOT_IMPLEMENTED").put("message", template));
             }
@@ -416,22 +425,104 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         execdJson(ex, method, template, 200, out);
     }
 
-    /** A foreground command ({@code bash -c}), its output lines streamed as SSE events as they are printed. */
-    private void command(HttpExchange ex, String method, String template, String command) throws IOException {
+    /**
+     * A command ({@code bash -c}) as execd runs it: SSE with execd's headers ({@code X-Accel-Buffering: no}), {@code init},
+     * the output lines as {@code stdout} events as they are printed (foreground), {@code execution_complete} (or
+     * {@code error} for a non-zero exit, as after the {@code timeout} kill), a {@code ping} every
+     * {@link #execdPingInterval}, and the stream held {@link #execdGrace} longer. A background command's output is
+     * discarded and its {@code execution_complete} follows {@code init} at once. A client that goes away kills the command.
+     */
+    private void command(HttpExchange ex, String method, String template, JsonNode in) throws IOException {
         List<String> v = execdSpec.violations(method, template, 200, "text/event-stream", null);
         if (!v.isEmpty()) record("execd response: " + v);
         long t0 = System.currentTimeMillis();
-        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        boolean background = in.path("background").asBoolean(false);
+        long timeoutMs = in.path("timeout").asLong(0);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", in.path("command").asText()).redirectErrorStream(true);
+        if (background) pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        if (timeoutMs > 0) Thread.ofVirtual().start(() -> {
+            try {
+                if (!p.waitFor(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)) p.destroyForcibly();
+            } catch (InterruptedException ignored) {
+                // the server is closing
+            }
+        });
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.getResponseHeaders().set("X-Accel-Buffering", "no");
         ex.sendResponseHeaders(200, 0);
         var out = ex.getResponseBody();
-        sse(out, JSON.createObjectNode().put("type", "init").put("text", "cmd-" + p.pid()).put("timestamp", t0));
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; )
-                sse(out, JSON.createObjectNode().put("type", "stdout").put("text", line + "\n").put("timestamp", System.currentTimeMillis()));
+        Thread pinger = null;
+        try {
+            sse(out, JSON.createObjectNode().put("type", "init").put("text", "cmd-" + p.pid()).put("timestamp", t0));
+            pinger = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(execdPingInterval);
+                        sse(out, JSON.createObjectNode().put("type", "ping").put("text", "pong").put("timestamp", System.currentTimeMillis()));
+                    }
+                } catch (InterruptedException | IOException e) {
+                    if (e instanceof IOException) p.destroyForcibly(); // the client went away
+                }
+            });
+            int code = 0;
+            if (!background) {
+                try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null; )
+                        sse(out, JSON.createObjectNode().put("type", "stdout").put("text", line + "\n").put("timestamp", System.currentTimeMillis()));
+                }
+                code = p.waitFor();
+            }
+            long now = System.currentTimeMillis();
+            if (code == 0) sse(out, JSON.createObjectNode().put("type", "execution_complete").put("execution_time", now - t0).put("timestamp", now));
+            else {
+                ObjectNode err = JSON.createObjectNode().put("type", "error").put("timestamp", now);
+                err.putObject("error").put("ename", "CommandExecError").put("evalue", String.valueOf(code)).putArray("traceback").add("exit status " + code);
+                sse(out, err);
+            }
+            Thread.sleep(execdGrace);
+        } catch (IOException e) {
+            p.destroyForcibly(); // the client went away, as execd's request context ends
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+        } finally {
+            if (pinger != null) pinger.interrupt();
         }
-        long now = System.currentTimeMillis();
-        sse(out, JSON.createObjectNode().put("type", "execution_complete").put("execution_time", now - t0).put("timestamp", now));
+    }
+
+    /** {@code POST /files/upload}: pairs of a {@code metadata} part (FileMetadata JSON, {@code path}) and a {@code file} part. */
+    private void upload(HttpExchange ex, String method, String template, String contentType, byte[] body) throws IOException {
+        String boundary = contentType == null ? null : java.util.Arrays.stream(contentType.split(";")).map(String::trim)
+                .filter(x -> x.startsWith("boundary=")).map(x -> x.substring(9).replace("\"", "")).findFirst().orElse(null);
+        if (boundary == null) {
+            record("execd POST /files/upload without a multipart boundary");
+            execdJson(ex, method, template, 400, JSON.createObjectNode().put("code", "INVALID_REQUEST").put("message", "not multipart"));
+            return;
+        }
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String path = null;
+        byte[] file = null;
+        for (String part : text.split("--" + java.util.regex.Pattern.quote(boundary))) {
+            int split = part.indexOf("\r\n\r\n");
+            if (split < 0) continue;
+            String head = part.substring(0, split);
+            String content = part.substring(split + 4);
+            if (content.endsWith("\r\n")) content = content.substring(0, content.length() - 2);
+            if (head.contains("name=\"metadata\"")) {
+                if (!head.contains("filename=")) record("execd POST /files/upload: the metadata part has no filename (execd reads it as a form file)");
+                path = JSON.readTree(content.getBytes(StandardCharsets.ISO_8859_1)).path("path").asText(null);
+            } else if (head.contains("name=\"file\"")) file = content.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        if (path == null || file == null) {
+            record("execd POST /files/upload without a metadata part with a path and a file part");
+            execdJson(ex, method, template, 400, JSON.createObjectNode().put("code", "INVALID_FILE_METADATA").put("message", "metadata or file is missing"));
+            return;
+        }
+        java.nio.file.Path target = java.nio.file.Path.of(path);
+        if (target.getParent() != null) java.nio.file.Files.createDirectories(target.getParent());
+        java.nio.file.Files.write(target, file);
+        execdJson(ex, method, template, 200, null);
     }
 
     /** Writes the command to the session's bash with an end marker, and streams its output lines as SSE events. */
@@ -468,8 +559,10 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     private void sse(java.io.OutputStream out, ObjectNode event) throws IOException {
         List<String> v = execdSpec.validate(execdSpec.schema("ServerStreamEvent"), event);
         if (!v.isEmpty()) record("execd event " + event + ": " + v);
-        out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        synchronized (out) { // a command's pings and output come from two threads
+            out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     private void execdJson(HttpExchange ex, String method, String template, int status, JsonNode body) throws IOException {

@@ -94,8 +94,8 @@ final class ProbeCommand implements Callable<Integer> {
         if (windowMs < 400 || timeoutSeconds < 1) throw usage("--window must be at least 400 ms and --timeout at least 1 s");
         E2bConfig config = config();
         List<ProbeTarget> targets = new ArrayList<>();
-        targets.add(new ProbeTarget("endpoint", config));
-        if (compare != null) targets.add(new ProbeTarget("compare", compareConfig(config)));
+        targets.add(ProbeTarget.envd("endpoint", config));
+        if (compare != null) targets.add(ProbeTarget.envd("compare", compareConfig(config)));
         ProbeSettings settings = ProbeSettings.defaults().withStreams(StreamKind.parseList(streams)).withIterations(iterations)
                 .withSpreadWindow(Duration.ofMillis(windowMs)).withCallTimeout(Duration.ofSeconds(timeoutSeconds))
                 .withThresholds(ProbeSettings.defaults().thresholds().withDelayedMs(delayedMs));

@@ -174,9 +174,9 @@ public final class LatencyViewModel implements AutoCloseable {
         if (c.whyNot() != null) return refuse(c.whyNot());
         if (streams.isEmpty()) return refuse("Choose at least one stream to probe");
         List<ProbeTarget> targets = new ArrayList<>();
-        targets.add(new ProbeTarget(OWN, c.config()));
+        targets.add(ProbeTarget.envd(OWN, c.config()));
         try {
-            for (EndpointSpec e : endpoints) targets.add(new ProbeTarget(e.label(), e.resolve(c.config())));
+            for (EndpointSpec e : endpoints) targets.add(ProbeTarget.envd(e.label(), e.resolve(c.config())));
         } catch (SandtableException | IllegalArgumentException e) {
             return refuse("An endpoint cannot be used: " + e.getMessage());
         }

@@ -203,9 +203,9 @@ class LatencyViewModelTest {
         vm.run();
         List<ProbeTarget> t = started.getFirst();
         assertThat(t).extracting(ProbeTarget::label).containsExactly("direct", "proxy");
-        assertThat(t.get(1).config().routingBase()).isEqualTo(URI.create("https://proxy.example.com"));
-        assertThat(t.get(1).config().apiKey()).isEqualTo("e2b_key");
-        assertThat(t.get(1).config().caCert()).isEqualTo(ca);
+        assertThat(((ProbeTarget.Envd) t.get(1)).config().routingBase()).isEqualTo(URI.create("https://proxy.example.com"));
+        assertThat(((ProbeTarget.Envd) t.get(1)).config().apiKey()).isEqualTo("e2b_key");
+        assertThat(((ProbeTarget.Envd) t.get(1)).config().caCert()).isEqualTo(ca);
 
         listener.streamFinished(result("direct", StreamKind.WATCHDIR, Verdict.PROMPT, 2, List.of()));
         listener.streamFinished(result("proxy", StreamKind.WATCHDIR, Verdict.BUFFERED, 1500, List.of()));

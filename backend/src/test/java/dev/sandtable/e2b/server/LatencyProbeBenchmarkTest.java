@@ -47,7 +47,7 @@ class LatencyProbeBenchmarkTest {
             String local = server.runtime.inventory().sandboxes().getFirst().id();
             Path watched = Files.createDirectories(server.runtime.workspace(local).resolve("watched"));
             URI url = URI.create(server.url());
-            ProbeTarget direct = new ProbeTarget("direct", new E2bConfig(url, server.apiKey(), "localhost", E2bConfig.Routing.SANDBOX_URL, url, null, null));
+            ProbeTarget direct = ProbeTarget.envd("direct", new E2bConfig(url, server.apiKey(), "localhost", E2bConfig.Routing.SANDBOX_URL, url, null, null));
             System.out.println("isolation: " + server.runtime.isolation().detail() + "; " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds"
                     + Bench.mark(ROUNDS));
 

@@ -1,0 +1,242 @@
+package dev.sandtable.latency;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandtable.json.Json;
+import dev.sandtable.opensandbox.ExecdDirectoryWatch;
+import dev.sandtable.spi.DirectoryWatch;
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.FsEvent;
+import dev.sandtable.spi.SandtableException;
+import dev.sandtable.spi.WatchListener;
+import dev.sandtable.spi.WatchRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The probes of one endpoint's execd (OpenSandbox). Streams are {@code POST /command} SSE: an evidence trial runs a
+ * script printing at 1/4, 1/2 and 1 of the window and ending at 5/4 of it (execd ends the stream after the command,
+ * plus its grace of about 1 s). execd has no directory watch: the watch probe times the polling fallback
+ * ({@link ExecdDirectoryWatch}), whose interval is its resolution and is said in every verdict's reason.
+ */
+final class ExecdProbes implements EndpointProbes {
+    static final Map<String, String> DESCRIPTIONS = Map.of(
+            "start", "request sent -> init event arrived",
+            "complete", "request sent -> execution_complete event arrived (background command)",
+            "event", "file upload sent (POST /files/upload) -> the polling watch's event",
+            "list", "GET /directories/list sent -> the polling watch's first listing (its start)",
+            "interval", "time between successive ping events (execd pings every 3 s)");
+    /** How long execd keeps a command stream open after the command (its default graceful-shutdown timeout). */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
+    private final ExecdSession s;
+    private final ProbeSettings settings;
+    private final ProbeListener listener;
+    private final long runT0;
+    private final String dir;
+    private final Duration watchInterval;
+    private final String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    private volatile TrialRecorder active;
+    private volatile ExecdSession.Stream activeStream;
+    private volatile TrialRecorder watchBorrower;
+    private final Map<String, Double> written = new ConcurrentHashMap<>();
+    private DirectoryWatch watch;
+
+    ExecdProbes(ExecdSession s, ProbeSettings settings, ProbeListener listener, long runT0, String dir, Duration watchInterval) {
+        this.s = s;
+        this.settings = settings;
+        this.listener = listener;
+        this.runT0 = runT0;
+        this.dir = dir;
+        this.watchInterval = watchInterval;
+    }
+
+    @Override
+    public String description(String metric) {
+        return DESCRIPTIONS.getOrDefault(metric, metric);
+    }
+
+    @Override
+    public Thresholds thresholds(StreamKind kind, Thresholds base) {
+        return kind == StreamKind.WATCHDIR ? base.withDelayedMs(base.delayedMs() + watchInterval.toMillis()) : base;
+    }
+
+    @Override
+    public String caveat(StreamKind kind) {
+        if (kind != StreamKind.WATCHDIR) return null;
+        long ms = watchInterval.toMillis();
+        return "polling fallback, resolution " + ms + " ms: execd has no directory watch, so GET /directories/list is read every "
+                + ms + " ms; an event arrives up to " + ms + " ms after the write and changes within one interval merge "
+                + "(DELAYED only above " + Math.round(settings.thresholds().delayedMs() + ms) + " ms); unary calls, nothing a proxy can buffer";
+    }
+
+    private long deadline(Duration extra) {
+        return System.nanoTime() + settings.callTimeout().toNanos() + (extra == null ? 0 : extra.toNanos());
+    }
+
+    private long[] scheduleMs() {
+        long w = settings.spreadWindow().toMillis();
+        return new long[]{w / 4, w / 2, w};
+    }
+
+    private ExecdSession.Stream open(TrialRecorder r, ObjectNode body) {
+        r.ownStreamOpened();
+        ExecdSession.Stream st = s.stream("/command", body, r);
+        activeStream = st;
+        return st;
+    }
+
+    private static ObjectNode command(String command, long timeoutMs, boolean background) {
+        ObjectNode b = Json.mapper().createObjectNode().put("command", command);
+        if (background) b.put("background", true);
+        return b.put("timeout", timeoutMs);
+    }
+
+    @Override
+    public void interrupt() {
+        ExecdSession.Stream st = activeStream;
+        if (st != null) st.cancel();
+        TrialRecorder r = active;
+        if (r != null) r.failed("the run was cancelled");
+    }
+
+    @Override
+    public Trial run(StreamKind kind, int iteration, boolean evidence) throws InterruptedException {
+        TrialRecorder r = new TrialRecorder(s.label, kind, iteration, evidence, listener, runT0);
+        active = r;
+        Map<String, Double> m = new LinkedHashMap<>();
+        ExecdSession.Stream[] stream = new ExecdSession.Stream[1];
+        try {
+            switch (kind) {
+                case START -> start(r, m, evidence, stream);
+                case BACKGROUND -> background(r, m, evidence, stream);
+                case KEEPALIVE -> keepalive(r, m, stream);
+                case WATCHDIR -> watchDir(r, m);
+                default -> throw new SandtableException(ErrorCode.UNSUPPORTED, "execd has no " + kind.cliName() + " probe");
+            }
+        } catch (SandtableException e) {
+            r.failed(e.getMessage());
+        } finally {
+            if (stream[0] != null) {
+                stream[0].cancel();
+                r.cancelled(); // nothing when the stream had ended
+            }
+            activeStream = null;
+        }
+        if (!kind.streaming(Protocol.EXECD) && r.error() == null) r.cancelled();
+        Trial t = r.trial(m);
+        if (!kind.streaming(Protocol.EXECD) && t.ending() == Trial.Ending.CANCELLED)
+            t = new Trial(t.iteration(), t.evidence(), t.startedMs(), t.headersMs(), t.frames(), t.endedMs(), Trial.Ending.UNARY,
+                    t.error(), t.measurements());
+        return t;
+    }
+
+    private Frame need(Frame f, TrialRecorder r, String what) {
+        if (f != null) return f;
+        String err = r.error();
+        throw new SandtableException(ErrorCode.UNAVAILABLE, err != null ? err
+                : r.ended() ? "the stream ended before " + what
+                : !r.headersArrived() ? "no response at all (not even headers) within " + settings.callTimeout().toMillis()
+                + " ms: the stream never started (deadline passed)"
+                : "no " + what + " within " + settings.callTimeout().toMillis() + " ms (deadline passed)");
+    }
+
+    /** Waits for a stream execd ends by itself (its command ends after {@code runs}, then the grace); past that it failed. */
+    private void awaitServerEnd(TrialRecorder r, Duration runs) throws InterruptedException {
+        if (!r.awaitEnd(deadline(runs.plus(GRACE).plusMillis(500)))) r.deadlinePassed();
+    }
+
+    // ---------------------------------------------------------------- POST /command
+
+    private void start(TrialRecorder r, Map<String, Double> m, boolean evidence, ExecdSession.Stream[] st) throws InterruptedException {
+        if (evidence) {
+            long[] at = scheduleMs();
+            Duration runs = Duration.ofMillis(at[2] + at[0]);
+            r.producedBy(Printer.producedBy(r, at, 0, "stdout"));
+            String script = Printer.script(at) + String.format(Locale.ROOT, "sleep %.3f", at[0] / 1000.0);
+            st[0] = open(r, command(script, runs.toMillis() + settings.callTimeout().toMillis(), false));
+            awaitServerEnd(r, runs);
+            Frame init = r.await(f -> f.kind().equals("init"), 0);
+            if (init != null) m.put("start", init.arrivedMs());
+            return;
+        }
+        st[0] = open(r, command("sleep 30", 30_000, false));
+        Frame init = need(r.await(f -> f.kind().equals("init"), deadline(null)), r, "init event");
+        m.put("start", init.arrivedMs());
+    }
+
+    private void background(TrialRecorder r, Map<String, Double> m, boolean evidence, ExecdSession.Stream[] st) throws InterruptedException {
+        st[0] = open(r, command("sleep 5", 5_000, true));
+        if (evidence) awaitServerEnd(r, Duration.ZERO); // the whole stream: a proxy holding it shows as "held until the end"
+        Frame init = need(r.await(f -> f.kind().equals("init"), deadline(null)), r, "init event");
+        m.put("start", init.arrivedMs());
+        Frame done = need(r.await(f -> f.kind().equals("execution_complete"), deadline(null)), r, "execution_complete event");
+        m.put("complete", done.arrivedMs());
+    }
+
+    private void keepalive(TrialRecorder r, Map<String, Double> m, ExecdSession.Stream[] st) throws InterruptedException {
+        // execd pings at init and every 3 s after; the command ends just after the last ping listened for
+        Duration runs = Duration.ofMillis(settings.keepalives() * Protocol.EXECD.keepaliveMs() + 500);
+        st[0] = open(r, command(String.format(Locale.ROOT, "sleep %.3f", runs.toMillis() / 1000.0), runs.toMillis() + 5_000, false));
+        awaitServerEnd(r, runs);
+        Frame init = r.await(f -> f.kind().equals("init"), 0);
+        if (init != null) m.put("start", init.arrivedMs());
+    }
+
+    // ---------------------------------------------------------------- the polling watch
+
+    private final WatchListener watchListener = new WatchListener() {
+        @Override
+        public void onEvent(FsEvent e) {
+            TrialRecorder r = watchBorrower;
+            if (r != null) r.frame("filesystem", e.path() + " " + e.type());
+        }
+    };
+
+    private void watchDir(TrialRecorder r, Map<String, Double> m) throws InterruptedException {
+        r.producedBy((k, d) -> k.equals("filesystem") ? written.get(d.split(" ")[0]) : null);
+        if (watch == null || !watch.isOpen()) watch = startWatch(watchListener);
+        String name = "w" + id + "-" + r.hashCode();
+        Runnable upload = s.prepareUpload(dir + "/" + name, "x");
+        watchBorrower = r;
+        try {
+            double sent = r.now();
+            written.put(name, sent);
+            upload.run();
+            Frame ev = need(r.await(f -> f.kind().equals("filesystem") && f.detail().startsWith(name + " "),
+                    deadline(watchInterval)), r, "the polling watch's event for " + name);
+            m.put("event", ev.arrivedMs() - sent);
+        } finally {
+            watchBorrower = null;
+        }
+        double t = r.now();
+        startWatch(e -> { }).close();
+        m.put("list", r.now() - t);
+    }
+
+    private DirectoryWatch startWatch(WatchListener l) throws InterruptedException {
+        try {
+            return ExecdDirectoryWatch.start(s.client(), new WatchRequest(dir, false), l, watchInterval, Clock.systemUTC())
+                    .get(settings.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw SandtableException.of(e.getCause());
+        } catch (TimeoutException e) {
+            throw new SandtableException(ErrorCode.UNAVAILABLE, s.label + ": the polling watch's first GET /directories/list got no answer within "
+                    + settings.callTimeout().toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public void cleanup() {
+        DirectoryWatch w = watch;
+        if (w != null) w.close();
+    }
+}
