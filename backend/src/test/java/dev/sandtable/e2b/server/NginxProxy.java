@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 public final class NginxProxy implements AutoCloseable {
     /** The envd server-streaming endpoints, as in CubeProxy's fix. */
     static final String STREAMING_LOCATION = "^/(?:process\\.Process/(?:Start|Connect)|filesystem\\.Filesystem/WatchDir)$";
+    /** execd's SSE routes (OpenSandbox), under any prefix such as the test server's {@code /sandboxes/{id}/port/44772}. */
+    public static final String EXECD_STREAMING_LOCATION = "/(?:command|code|session/[^/]+/run)$";
 
     private final Process process;
     private final Path dir;
@@ -75,11 +77,16 @@ public final class NginxProxy implements AutoCloseable {
     }
 
     public static NginxProxy start(Path dir, String upstream, Options options) throws IOException {
+        return start(dir, upstream, options, STREAMING_LOCATION);
+    }
+
+    /** @param streamingLocation the regex of the locations the fix unbuffers (envd's by default) */
+    public static NginxProxy start(Path dir, String upstream, Options options, String streamingLocation) throws IOException {
         Path nginx = binary().orElseThrow(() -> new IllegalStateException(missingMessage()));
         URI up = URI.create(upstream);
         int port = freePort();
         Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(dir.resolve("nginx.conf"), config(dir, up.getHost() + ":" + up.getPort(), port, options));
+        Files.writeString(dir.resolve("nginx.conf"), config(dir, up.getHost() + ":" + up.getPort(), port, options, streamingLocation));
         Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
         NginxProxy proxy = new NginxProxy(p, dir, port, options.certificate() != null);
@@ -102,6 +109,10 @@ public final class NginxProxy implements AutoCloseable {
     }
 
     static String config(Path dir, String upstream, int port, Options o) {
+        return config(dir, upstream, port, o, STREAMING_LOCATION);
+    }
+
+    static String config(Path dir, String upstream, int port, Options o, String streamingLocation) {
         String common = """
                             proxy_pass http://sandtable;
                             proxy_http_version 1.1;
@@ -134,7 +145,7 @@ public final class NginxProxy implements AutoCloseable {
                             proxy_read_timeout 7206s;
                             proxy_send_timeout 7206s;
                         }
-                """.formatted(STREAMING_LOCATION, common, o.unbufferedStreams() ? "off" : "on", o.unbufferedStreams() ? "off" : "on") : "";
+                """.formatted(streamingLocation, common, o.unbufferedStreams() ? "off" : "on", o.unbufferedStreams() ? "off" : "on") : "";
         return user + """
                 worker_processes 1;
                 error_log %1$s/logs/error.log warn;
