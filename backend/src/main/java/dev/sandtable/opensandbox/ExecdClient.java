@@ -82,6 +82,48 @@ public final class ExecdClient {
         return stream("/command", OpenSandboxApi.object().put("command", command), onEvent);
     }
 
+    /**
+     * {@code POST /pty} (execd's PTY routes, not in execd-api.yaml; see {@link ExecdPty}): a session whose bash starts
+     * on the first WebSocket; {@code command} null for an interactive {@code bash}. A 404 means this execd has no PTY.
+     */
+    public CompletableFuture<String> createPty(String cwd, String command) {
+        ObjectNode body = OpenSandboxApi.object();
+        if (cwd != null) body.put("cwd", cwd);
+        if (command != null) body.put("command", command);
+        return json("POST", "/pty", body, "starting a PTY session").thenApply(n -> {
+            String id = n == null ? null : OpenSandboxMapping.text(n, "session_id");
+            if (id == null) throw new CompletionException(new SandtableException(ErrorCode.INTERNAL, "execd at " + base + " returned no PTY session_id"));
+            return id;
+        });
+    }
+
+    /** What {@code GET /pty/{id}} reports: whether bash runs and how many output bytes it has written (for {@code since}). */
+    public record PtyStatus(String sessionId, boolean running, long outputOffset) {
+    }
+
+    /** {@code GET /pty/{id}}. */
+    public CompletableFuture<PtyStatus> ptyStatus(String id) {
+        return json("GET", "/pty/" + OpenSandboxApi.enc(id), null, "reading the PTY session's status").thenApply(n -> {
+            if (n == null || !n.path("running").isBoolean())
+                throw new CompletionException(new SandtableException(ErrorCode.INTERNAL, "execd at " + base + " answered the PTY status without 'running'"));
+            return new PtyStatus(n.path("session_id").asText(id), n.path("running").asBoolean(), n.path("output_offset").asLong(0));
+        });
+    }
+
+    /** {@code DELETE /pty/{id}}: ends bash and the session. */
+    public CompletableFuture<Void> deletePty(String id) {
+        return json("DELETE", "/pty/" + OpenSandboxApi.enc(id), null, "ending the PTY session").thenApply(n -> null);
+    }
+
+    /**
+     * {@code GET /pty/{id}/ws}: attaches to the session (starting its bash); completes once execd has sent its
+     * {@code connected} frame. See {@link ExecdPty} for the frames and the failures.
+     */
+    public CompletableFuture<ExecdPty> connectPty(String id, ExecdPty.Options options, ExecdPty.Listener listener) {
+        String ws = base.replaceFirst("^http", "ws") + "/pty/" + OpenSandboxApi.enc(id) + "/ws" + options.query();
+        return ExecdPty.connect(http, URI.create(ws), headers, id, listener);
+    }
+
     /** {@code GET /directories/list?path=}: the directory's entries as execd describes them. */
     public CompletableFuture<JsonNode> listDirectory(String path, int depth) {
         return json("GET", "/directories/list?path=" + OpenSandboxApi.enc(path) + "&depth=" + depth, null, "listing " + path);
@@ -92,10 +134,10 @@ public final class ExecdClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         // the body is a blocking stream: read it on a thread of its own, never on the client's selector thread
         return http.sendAsync(req, HttpResponse.BodyHandlers.ofLines()).handleAsync((res, failure) -> {
-            if (failure != null) throw new CompletionException(unreachable(failure));
+            if (failure != null) throw new CompletionException(unreachable(base, failure));
             if (res.statusCode() / 100 != 2) {
                 String text = String.join("\n", res.body().toList());
-                throw new CompletionException(status(res.statusCode(), text, "running a command"));
+                throw new CompletionException(status(base, res.statusCode(), text, "running a command"));
             }
             try (Stream<String> lines = res.body()) {
                 lines.forEach(line -> {
@@ -123,8 +165,8 @@ public final class ExecdClient {
         if (body != null) b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         else b.method(method, HttpRequest.BodyPublishers.noBody());
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((res, failure) -> {
-            if (failure != null) throw new CompletionException(unreachable(failure));
-            if (res.statusCode() / 100 != 2) throw new CompletionException(status(res.statusCode(), res.body(), what));
+            if (failure != null) throw new CompletionException(unreachable(base, failure));
+            if (res.statusCode() / 100 != 2) throw new CompletionException(status(base, res.statusCode(), res.body(), what));
             try {
                 return res.body().isEmpty() ? null : OpenSandboxApi.JSON.readTree(res.body());
             } catch (IOException e) {
@@ -133,15 +175,15 @@ public final class ExecdClient {
         });
     }
 
-    private SandtableException status(int status, String body, String what) {
+    static SandtableException status(String base, int status, String body, String what) {
         String msg = body == null ? "" : body.length() > 300 ? body.substring(0, 300) : body;
         ErrorCode code = status == 401 || status == 403 ? ErrorCode.UNAUTHORIZED : status == 404 ? ErrorCode.NOT_FOUND
-                : status == 400 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.UNAVAILABLE;
+                : status == 400 ? ErrorCode.INVALID_ARGUMENT : status == 501 ? ErrorCode.UNSUPPORTED : ErrorCode.UNAVAILABLE;
         return new SandtableException(code, what + " in the sandbox failed: execd at " + base + " answered HTTP " + status
                 + (msg.isBlank() ? "" : ": " + msg));
     }
 
-    private SandtableException unreachable(Throwable failure) {
+    static SandtableException unreachable(String base, Throwable failure) {
         Throwable c = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return new SandtableException(ErrorCode.UNAVAILABLE, "cannot reach the sandbox's execd at " + base + ": "
                 + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()), c);

@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * A terminal over execd's bash sessions ({@code POST /session}, {@code POST /session/{id}/run}). execd's PTY routes
- * ({@code /pty}, WebSocket) are not in its specification, so this is a line-mode terminal: keys are echoed and
+ * A terminal over execd's bash sessions ({@code POST /session}, {@code POST /session/{id}/run}), for an execd without
+ * PTY sessions (see {@link ExecdPtyTerminalSession}). This is a line-mode terminal: keys are echoed and
  * edited here (Backspace, Ctrl+C, Ctrl+U), Enter runs the line in the session (working directory and environment
  * persist between lines), and the run's stdout and stderr stream back as they arrive. Full-screen programs and
  * resizes do not work; {@code exit} ends the session.
@@ -38,10 +38,11 @@ final class ExecdTerminalSession implements TerminalSession {
         this.sessionId = sessionId;
     }
 
-    static CompletableFuture<TerminalSession> start(ExecdClient execd, TerminalRequest request) {
+    /** {@code why} says, in the banner, why there is no real terminal. */
+    static CompletableFuture<TerminalSession> start(ExecdClient execd, TerminalRequest request, String why) {
         return execd.createSession(request.cwd()).thenApply(id -> {
             ExecdTerminalSession s = new ExecdTerminalSession(execd, id);
-            s.output.push(("execd shell session " + id + " (line mode: execd's PTY is not in its API specification)\r\n")
+            s.output.push(("execd shell session " + id + " in line mode (" + why + "): Enter runs the line; full-screen programs and resizing do not work\r\n")
                     .getBytes(StandardCharsets.UTF_8));
             if (!request.command().isEmpty()) s.submit(String.join(" ", request.command()));
             else s.output.push(PROMPT);

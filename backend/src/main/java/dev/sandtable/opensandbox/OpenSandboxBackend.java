@@ -343,10 +343,13 @@ public final class OpenSandboxBackend implements Backend {
 
     // ---- execd
 
-    /** A line-mode terminal over execd's bash sessions (see {@link ExecdTerminalSession}). */
+    /**
+     * A PTY over execd's {@code /pty} WebSocket (see {@link ExecdPtyTerminalSession}); the line-mode terminal over its
+     * bash sessions ({@link ExecdTerminalSession}) where execd has no PTY routes.
+     */
     @Override
     public CompletableFuture<dev.sandtable.spi.TerminalSession> openTerminal(String sandbox, dev.sandtable.spi.TerminalRequest request) {
-        return execd(resolve(sandbox)).thenCompose(c -> ExecdTerminalSession.start(c, request));
+        return execd(resolve(sandbox)).thenCompose(c -> ExecdPtyTerminalSession.start(c, request));
     }
 
     /** execd has no directory watch: the polling fallback, its interval shown as the resolution. */

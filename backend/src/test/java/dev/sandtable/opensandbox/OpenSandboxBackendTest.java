@@ -238,6 +238,7 @@ class OpenSandboxBackendTest {
 
     @Test
     void aTerminalRunsLinesInOneExecdBashSessionThatKeepsItsState() throws Exception {
+        server.ptySupported = false; // the line-mode fallback (the PTY terminal: ExecdPtyTest)
         String id = server.seedSandbox("shell", "Running");
         sub = backend.watch(view);
         view.await("the first sync", v -> v.syncs == 1);

@@ -53,6 +53,14 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     private final OpenApiSpec pools = OpenApiSpec.parse("opensandbox/pool-api.yml", resource("/opensandbox/pool-api.yml"));
     private final Clock clock = Clock.systemUTC();
     private final HttpServer server;
+    /** execd's endpoint: Vert.x, for the PTY routes' WebSocket; other execd routes are passed on to {@link #server}. */
+    private final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    private final io.vertx.core.http.HttpServer execdFront;
+    private final io.vertx.core.http.HttpClient execdProxy;
+    private final ExecdPtyTestRoutes ptyRoutes = new ExecdPtyTestRoutes(this,
+            OpenApiSpec.parse("opensandbox/pty-api.yml", resource("/opensandbox/pty-api.yml")));
+    /** False: execd has no PTY routes (an older execd): {@code /pty...} answers 404 as gin does for an unknown route. */
+    public volatile boolean ptySupported = true;
     private final List<String> violations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
     private final Map<String, Box> sandboxes = new LinkedHashMap<>();
@@ -95,7 +103,56 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
+        execdProxy = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(256));
+        execdFront = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(this::execdFront);
+        execdFront.listen().toCompletionStage().toCompletableFuture().join();
     }
+
+    /** Makes the next PTY WebSockets send a binary frame on a channel execd never uses, after {@code connected}. */
+    public void ptyMalformedFrame(boolean on) {
+        ptyRoutes.malformedFrame = on;
+    }
+
+    private void execdFront(io.vertx.core.http.HttpServerRequest req) {
+        java.util.regex.Matcher m = EXECD.matcher(req.path());
+        if (!m.matches() || !m.group(2).startsWith("/pty")) {
+            proxy(req);
+            return;
+        }
+        String path = m.group(2);
+        synchronized (this) {
+            requests.add(req.method().name() + " execd " + path);
+            if (!sandboxes.containsKey(m.group(1))) violations.add("execd called for an unknown sandbox " + m.group(1));
+        }
+        if (!execdToken.equals(req.getHeader("X-EXECD-ACCESS-TOKEN")))
+            record("execd " + req.method() + " " + path + " without the access token the endpoint's headers gave");
+        if (!ptySupported) req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found");
+        else ptyRoutes.handle(req, path);
+    }
+
+    /** Passes a request on to the JDK server's execd (bash sessions, commands, directories) and streams its answer back. */
+    private void proxy(io.vertx.core.http.HttpServerRequest req) {
+        req.pause();
+        io.vertx.core.http.RequestOptions o = new io.vertx.core.http.RequestOptions().setMethod(req.method()).setHost("127.0.0.1")
+                .setPort(server.getAddress().getPort()).setURI(req.uri());
+        req.headers().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) o.addHeader(h.getKey(), h.getValue());
+        });
+        execdProxy.request(o).compose(out -> out.send(req)).onSuccess(res -> {
+            var resp = req.response().setStatusCode(res.statusCode());
+            res.headers().forEach(h -> {
+                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) resp.putHeader(h.getKey(), h.getValue());
+            });
+            if (res.getHeader("Content-Length") == null && res.statusCode() != 204) resp.setChunked(true);
+            res.pipeTo(resp);
+        }).onFailure(e -> {
+            record("the test server's execd proxy failed: " + e);
+            req.response().setStatusCode(502).end();
+        });
+    }
+
+    private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("connection", "keep-alive", "transfer-encoding", "upgrade", "host");
 
     /** The base URL, with the {@code /v1} prefix the spec's server uses. */
     public URI apiUrl() {
@@ -219,7 +276,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                         .filter(b -> source == null || source.equals(b.json.path("sandboxId").asText())).map(b -> (JsonNode) b.json).toList(), q);
             }
             case "GET /sandboxes/{sandboxId}/endpoints/{port}" -> withSandbox(seg[2], b -> {
-                ObjectNode e = JSON.createObjectNode().put("endpoint", "127.0.0.1:" + server.getAddress().getPort() + "/sandboxes/"
+                ObjectNode e = JSON.createObjectNode().put("endpoint", "127.0.0.1:" + execdFront.actualPort() + "/sandboxes/"
                         + b.json.path("id").asText() + "/port/" + seg[4]);
                 e.putObject("headers").put("X-EXECD-ACCESS-TOKEN", execdToken);
                 return new Reply(200, e);
@@ -574,7 +631,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         if (bytes.length > 0) ex.getResponseBody().write(bytes);
     }
 
-    private synchronized void record(String violation) {
+    synchronized void record(String violation) {
         violations.add(violation);
     }
 
@@ -664,5 +721,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         shells.values().forEach(Process::destroyForcibly);
+        ptyRoutes.close();
+        vertx.close();
     }
 }

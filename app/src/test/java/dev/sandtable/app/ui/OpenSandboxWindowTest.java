@@ -7,9 +7,12 @@ import dev.sandtable.opensandbox.OpenSandboxTestServer;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.synthetic.SyntheticBackend;
+import dev.sandtable.app.terminal.TerminalTab;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
+import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 9's acceptance in the window: an OpenSandbox server (the specification-driven test server) added through
- * "Add backend…" as the OpenSandbox kind shows its sandboxes, snapshots and pools in the tables.
+ * "Add backend…" as the OpenSandbox kind shows its sandboxes, snapshots and pools in the tables; a terminal on one of
+ * its sandboxes is a real PTY over execd's {@code /pty} WebSocket.
  */
 class OpenSandboxWindowTest {
     private static final String KEY = "os-window-key";
@@ -31,6 +35,10 @@ class OpenSandboxWindowTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
+            WindowDriver.fx(() -> {
+                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
+                return null;
+            });
             w.stop();
         } finally {
             if (seeder != null) seeder.close();
@@ -76,5 +84,35 @@ class OpenSandboxWindowTest {
         assertThat(WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName("os-idle").value().state()))
                 .isEqualTo(dev.sandtable.model.SandboxState.PAUSED);
         assertThat(WindowDriver.fx(() -> w.vm().remotes().specs().getFirst().kind())).isEqualTo(RemoteBackendSpec.Kind.OPENSANDBOX);
+    }
+
+    @Test
+    void aTerminalOnAnOpenSandboxSandboxIsARealPtyOverExecd() throws Exception {
+        server = new OpenSandboxTestServer(KEY);
+        server.seedSandbox("os-shell", "Running");
+        OpenSandboxBackend os = seeder = new OpenSandboxBackend(new OpenSandboxConfig(server.apiUrl(), KEY, Duration.ofMillis(100)));
+        SyntheticBackend local = new SyntheticBackend();
+        w.start(List.of(local, os));
+        w.until("the OpenSandbox sandbox shows", () -> w.names("sandbox").contains("os-shell"));
+
+        w.clickRow("sandbox", "os-shell");
+        w.shortcut(KeyCode.T);
+        w.until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
+                && win.getScene().getRoot().lookup("#terminal-tabs") != null));
+        TerminalTab tab = WindowDriver.fx(() -> {
+            Window win = Window.getWindows().stream().filter(x -> x.isShowing() && x.getScene().getRoot().lookup("#terminal-tabs") != null)
+                    .findFirst().orElseThrow();
+            return (TerminalTab) ((TabPane) win.getScene().getRoot().lookup("#terminal-tabs")).getTabs().getFirst();
+        });
+        w.until("the shell started", () -> tab.widget() != null);
+        w.robot.targetWindow(tab.getTabPane().getScene().getWindow());
+        w.robot.clickOn(tab.widget().getTerminalPanel().getCanvas());
+        w.robot.interact((Runnable) tab::focus);
+        w.robot.write("echo in-os-$((6*7)) on $(tty | cut -c1-8)");
+        w.robot.type(KeyCode.ENTER);
+        w.until("the command's output shows", () -> tab.widget().getTerminalTextBuffer().getScreenLines().contains("in-os-42 on /dev/pts"));
+        assertThat(tab.getText()).startsWith("os-shell");
+        assertThat(server.requests()).as("the terminal is execd's PTY, not the line-mode fallback").contains("POST execd /pty")
+                .noneMatch(r -> r.startsWith("POST execd /session"));
     }
 }

@@ -1,0 +1,264 @@
+package dev.sandtable.opensandbox;
+
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.SandtableException;
+import dev.sandtable.spi.TerminalRequest;
+import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalSession.TerminalState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The PTY terminal over execd's {@code /pty} WebSocket against the test server's execd (real bash in real PTYs; the
+ * routes and frames checked against {@code opensandbox/pty-api.yml}, written down from execd's Go code).
+ */
+class ExecdPtyTest {
+    static final String KEY = "pty-key";
+    OpenSandboxTestServer server;
+    OpenSandboxBackend backend;
+    String sandbox;
+
+    @BeforeEach
+    void start() {
+        server = new OpenSandboxTestServer(KEY);
+        backend = new OpenSandboxBackend(new OpenSandboxConfig(server.apiUrl(), KEY, Duration.ofMillis(50)));
+        sandbox = server.seedSandbox("pty", "Running");
+    }
+
+    @AfterEach
+    void stop() {
+        backend.close();
+        server.close();
+        assertEquals(List.of(), server.violations(), "requests, answers and frames must conform to the specs");
+    }
+
+    static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    static SandtableException failure(CompletableFuture<?> f) {
+        var e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+        return SandtableException.of(e);
+    }
+
+    /** Everything the terminal printed, read on a thread of its own. */
+    static final class Screen {
+        private final StringBuilder seen = new StringBuilder();
+        private volatile boolean eof;
+
+        Screen(TerminalSession t) {
+            Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[4096];
+                try {
+                    for (int n; (n = t.output().read(buf)) > 0; ) synchronized (seen) {
+                        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        seen.notifyAll();
+                    }
+                } catch (IOException ignored) {
+                }
+                synchronized (seen) {
+                    eof = true;
+                    seen.notifyAll();
+                }
+            });
+        }
+
+        String await(String text) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            synchronized (seen) {
+                while (!seen.toString().contains(text) && System.nanoTime() < end) seen.wait(200);
+                assertTrue(seen.toString().contains(text), "expected '" + text + "' on the terminal, saw: " + seen);
+                return seen.toString();
+            }
+        }
+
+        void awaitEof() throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            synchronized (seen) {
+                while (!eof && System.nanoTime() < end) seen.wait(200);
+                assertTrue(eof, "the output ends: " + seen);
+            }
+        }
+
+        String text() {
+            synchronized (seen) {
+                return seen.toString();
+            }
+        }
+    }
+
+    @Test
+    void keysRoundTripThroughARealBashPty() throws Exception {
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(100, 30)));
+        assertInstanceOf(ExecdPtyTerminalSession.class, t);
+        Screen screen = new Screen(t);
+        get(t.write("echo \"v=$((6*7)) tty=$(tty | cut -c1-8) term=$TERM\"\r".getBytes()));
+        screen.await("v=42 tty=/dev/pts term=xterm-256color\r\n"); // the typed line shows $((6*7)), not 42: this is the output
+        assertTrue(server.requests().contains("POST execd /pty"), server.requests().toString());
+        assertTrue(server.requests().contains("GET execd /pty/" + t.id() + "/ws"), server.requests().toString());
+        t.close();
+        assertEquals(-1, (int) get(t.exit()));
+        screen.awaitEof();
+        assertEquals(ErrorCode.NOT_FOUND, failure(get(backend.execd(sandbox)).ptyStatus(t.id())).code(), "closing deleted the session");
+    }
+
+    @Test
+    void aResizeReachesThePty() throws Exception {
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(100, 30)));
+        Screen screen = new Screen(t);
+        get(t.write("echo size=$(stty size)\r".getBytes()));
+        screen.await("size=30 100\r\n"); // execd starts bash at 80x24; the request's size follows at once
+        get(t.resize(132, 43));
+        get(t.write("echo size=$(stty size)\r".getBytes()));
+        screen.await("size=43 132\r\n");
+        t.close();
+    }
+
+    @Test
+    void exitGivesItsCodeAndEndsTheOutput() throws Exception {
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        List<TerminalState> states = new CopyOnWriteArrayList<>();
+        t.onState(states::add);
+        Screen screen = new Screen(t);
+        get(t.write("exit 3\r".getBytes()));
+        assertEquals(3, (int) get(t.exit()));
+        screen.awaitEof();
+        assertEquals(List.of(TerminalState.CONNECTED, TerminalState.ENDED), states);
+        assertEquals(ErrorCode.INVALID_STATE, failure(t.write("x".getBytes())).code());
+        t.close();
+    }
+
+    @Test
+    void aCommandRunsWithTheRequestsEnvironmentAndCwd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        TerminalSession t = get(backend.openTerminal(sandbox, new TerminalRequest(List.of("sh", "-c", "echo \"$GREETING from $PWD\"; exit 5"),
+                80, 24, Map.of("GREETING", "it's me"), dir.toString())));
+        Screen screen = new Screen(t);
+        assertEquals(5, (int) get(t.exit()));
+        screen.await("it's me from " + dir.toRealPath());
+    }
+
+    @Test
+    void withoutPtyRoutesTheTerminalFallsBackToLineModeAndSaysWhy() throws Exception {
+        server.ptySupported = false;
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        assertInstanceOf(ExecdTerminalSession.class, t);
+        Screen screen = new Screen(t);
+        screen.await("line mode (this execd has no PTY sessions: POST /pty answered 404)");
+        get(t.write("echo $((40+2))\r".getBytes()));
+        screen.await("42\r\n");
+        t.close();
+    }
+
+    @Test
+    void aSecondClientIsRefusedUnlessItTakesTheSessionOver() throws Exception {
+        ExecdClient execd = get(backend.execd(sandbox));
+        String id = get(execd.createPty(null, null));
+        Recorder first = new Recorder();
+        ExecdPty a = get(execd.connectPty(id, ExecdPty.Options.pty(), first));
+        assertEquals("pty", a.mode());
+
+        SandtableException refused = failure(execd.connectPty(id, ExecdPty.Options.pty(), new Recorder()));
+        assertEquals(ErrorCode.INVALID_STATE, refused.code());
+        assertTrue(refused.getMessage().contains("another client is already connected to PTY session " + id), refused.getMessage());
+
+        get(a.stdin("echo one-$((1+1))\r".getBytes()));
+        first.await("one-2");
+        Recorder second = new Recorder();
+        ExecdPty b = get(execd.connectPty(id, new ExecdPty.Options(0, true, false), second));
+        assertEquals(ExecdPty.TAKEN_OVER, (int) get(first.closed), "the holder is closed with 4001");
+        second.await("one-2"); // since=0 replays what the shell printed before
+        get(b.stdin("echo two-$((1+1))\r".getBytes()));
+        second.await("two-2");
+        b.close();
+        get(execd.deletePty(id));
+    }
+
+    @Test
+    void aMalformedFrameEndsTheConnectionWithAClearError() throws Exception {
+        server.ptyMalformedFrame(true);
+        ExecdClient execd = get(backend.execd(sandbox));
+        String id = get(execd.createPty(null, null));
+        Recorder r = new Recorder();
+        get(execd.connectPty(id, ExecdPty.Options.pty(), r));
+        assertEquals(-1, (int) get(r.closed));
+        assertNotNull(r.failure);
+        assertEquals(ErrorCode.INTERNAL, r.failure.code());
+        assertTrue(r.failure.getMessage().contains("sent a malformed PTY frame: a binary frame on unknown channel 0x07"), r.failure.getMessage());
+        get(execd.deletePty(id));
+
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        Screen screen = new Screen(t);
+        assertEquals(-1, (int) get(t.exit()), "the terminal ends rather than reattaching into the same error");
+        screen.await("unknown channel 0x07");
+        t.close();
+    }
+
+    @Test
+    void aDroppedConnectionReattachesToTheSameShell() throws Exception {
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        List<TerminalState> states = new CopyOnWriteArrayList<>();
+        t.onState(states::add);
+        Screen screen = new Screen(t);
+        get(t.write("X=4$((1+1))\r".getBytes()));
+        get(t.write("echo mark-$((1+1))\r".getBytes()));
+        screen.await("mark-2\r\n");
+        ((ExecdPtyTerminalSession) t).dropConnectionForTest();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (states.getLast() != TerminalState.CONNECTED || states.size() < 3) {
+            assertTrue(System.nanoTime() < end, "reattached: " + states);
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(TerminalState.CONNECTED, TerminalState.RECONNECTING, TerminalState.CONNECTED), states.subList(0, 3));
+        get(t.write("echo \"x=$X\"\r".getBytes()));
+        String all = screen.await("x=42\r\n");
+        assertEquals(2, all.split("mark-2", -1).length, "the replay after reattaching repeats nothing already shown: " + all);
+        assertTrue(server.requests().stream().anyMatch(q -> q.startsWith("GET execd /pty/" + t.id() + "/ws")), server.requests().toString());
+        t.close();
+    }
+
+    /** An {@link ExecdPty.Listener} that keeps what it is told. */
+    static final class Recorder implements ExecdPty.Listener {
+        final StringBuilder out = new StringBuilder();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        volatile SandtableException failure;
+
+        @Override
+        public synchronized void output(byte[] bytes) {
+            out.append(new String(bytes, StandardCharsets.UTF_8));
+            notifyAll();
+        }
+
+        @Override
+        public void exit(int code) {
+        }
+
+        @Override
+        public void closed(int status, String reason, SandtableException failure) {
+            this.failure = failure;
+            closed.complete(status);
+        }
+
+        synchronized void await(String text) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!out.toString().contains(text) && System.nanoTime() < end) wait(200);
+            assertTrue(out.toString().contains(text), "expected '" + text + "', got: " + out);
+        }
+    }
+}
