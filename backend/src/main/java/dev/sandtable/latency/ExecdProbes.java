@@ -2,7 +2,9 @@ package dev.sandtable.latency;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandtable.json.Json;
+import dev.sandtable.opensandbox.ExecdClient;
 import dev.sandtable.opensandbox.ExecdDirectoryWatch;
+import dev.sandtable.opensandbox.ExecdPty;
 import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.FsEvent;
@@ -10,6 +12,7 @@ import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.WatchListener;
 import dev.sandtable.spi.WatchRequest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +36,9 @@ final class ExecdProbes implements EndpointProbes {
             "complete", "request sent -> execution_complete event arrived (background command)",
             "event", "file upload sent (POST /files/upload) -> the polling watch's event",
             "list", "GET /directories/list sent -> the polling watch's first listing (its start)",
-            "interval", "time between successive ping events (execd pings every 3 s)");
+            "interval", "time between successive ping events (execd pings every 3 s)",
+            "create", "POST /pty sent -> the WebSocket's connected frame (GET /pty/{id}/ws)",
+            "echo", "stdin frame with a unique marker sent -> its echo arrived (on one long-lived PTY)");
     /** How long execd keeps a command stream open after the command (its default graceful-shutdown timeout). */
     static final Duration GRACE = Duration.ofSeconds(1);
 
@@ -120,6 +125,10 @@ final class ExecdProbes implements EndpointProbes {
                 case BACKGROUND -> background(r, m, evidence, stream);
                 case KEEPALIVE -> keepalive(r, m, stream);
                 case WATCHDIR -> watchDir(r, m);
+                case PTY -> {
+                    pty(r, m, evidence);
+                    r.cancelled(); // this side closes the WebSocket once it has what it needs
+                }
                 default -> throw new SandtableException(ErrorCode.UNSUPPORTED, "execd has no " + kind.cliName() + " probe");
             }
         } catch (SandtableException e) {
@@ -234,9 +243,155 @@ final class ExecdProbes implements EndpointProbes {
         }
     }
 
+    // ---------------------------------------------------------------- PTY (WebSocket, not in execd-api.yaml)
+
+    /** A PTY session and its WebSocket, its output going to whichever recorder is lent it. */
+    private final class Terminal implements ExecdPty.Listener {
+        final String sessionId;
+        volatile TrialRecorder current;
+        volatile ExecdPty pty;
+        volatile String ended;
+
+        Terminal(String sessionId, TrialRecorder first) {
+            this.sessionId = sessionId;
+            this.current = first;
+        }
+
+        @Override
+        public void output(byte[] bytes) {
+            TrialRecorder r = current;
+            if (r != null) r.frame("output", new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void exit(int code) {
+            ended = "the program exited with " + code;
+        }
+
+        @Override
+        public void closed(int status, String reason, SandtableException failure) {
+            if (ended == null) ended = failure != null ? failure.getMessage() : "the WebSocket closed (" + status + " " + reason + ")";
+            TrialRecorder r = current;
+            if (r != null) r.failed("the PTY's WebSocket ended: " + ended);
+        }
+
+        boolean open() {
+            return ended == null && pty != null;
+        }
+
+        void close() {
+            ExecdPty p = pty;
+            if (p != null) p.close();
+            try {
+                s.client().deletePty(sessionId).get(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception ignored) {
+                // the sandbox may be gone
+            }
+        }
+    }
+
+    /** {@code POST /pty} of {@code cat}, then its WebSocket; {@code r} records the {@code connected} frame. */
+    private Terminal openTerminal(TrialRecorder r) throws InterruptedException {
+        ExecdClient c = s.client();
+        if (r != null) r.ownStreamOpened();
+        String sid = awaitPty(c.createPty(null, "cat"), "POST /pty");
+        Terminal t = new Terminal(sid, r);
+        terminals.add(t);
+        t.pty = awaitPty(c.connectPty(sid, ExecdPty.Options.pty(), t).whenComplete((p, e) -> {
+            if (e == null && r != null) {
+                r.headers();
+                r.frame("connected", p.mode());
+            }
+        }), "GET /pty/" + sid + "/ws");
+        return t;
+    }
+
+    private <T> T awaitPty(java.util.concurrent.CompletableFuture<T> f, String what) throws InterruptedException {
+        try {
+            return f.get(settings.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            SandtableException x = SandtableException.of(e.getCause());
+            if (x.code() == ErrorCode.NOT_FOUND || x.code() == ErrorCode.UNSUPPORTED)
+                throw new SandtableException(ErrorCode.UNSUPPORTED, s.label + ": this execd has no PTY routes (" + what + ": " + x.getMessage() + ")", x);
+            throw x;
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new SandtableException(ErrorCode.UNAVAILABLE, s.label + ": " + what + " got no answer within " + settings.callTimeout().toMillis() + " ms");
+        }
+    }
+
+    private final java.util.List<Terminal> terminals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Terminal shared;
+
+    private void pty(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
+        Map<String, Double> sent = new ConcurrentHashMap<>();
+        r.producedBy((k, d) -> {
+            if (!k.equals("output")) return null;
+            for (var e : sent.entrySet()) if (d.contains(e.getKey())) return e.getValue();
+            return null;
+        });
+        if (evidence) {
+            Terminal t = openTerminal(r);
+            try {
+                Frame connected = need(r.await(f -> f.kind().equals("connected"), 0), r, "connected frame");
+                m.put("create", connected.arrivedMs() - r.ownStreamOpenedMs());
+                java.util.List<String> markers = new java.util.ArrayList<>();
+                int i = 0;
+                for (long at : scheduleMs()) {
+                    double left = at - r.now();
+                    if (left > 0) Thread.sleep((long) left);
+                    String marker = marker(i++);
+                    markers.add(marker);
+                    sent.put(marker, r.now());
+                    awaitPty(t.pty.stdin(marker.getBytes(StandardCharsets.UTF_8)), "stdin");
+                }
+                for (String marker : markers) need(r.awaitText(marker, deadline(null)), r, "echo of " + marker);
+            } finally {
+                t.current = null;
+                t.close();
+                terminals.remove(t);
+            }
+            return;
+        }
+        // the echo on the long-lived terminal (as a terminal pane keeps one), then a terminal of its own for the time to create
+        if (shared == null || !shared.open()) {
+            if (shared != null) shared.close();
+            shared = openTerminal(null);
+        }
+        String marker = marker(0);
+        shared.current = r;
+        try {
+            double t = r.now();
+            sent.put(marker, t);
+            awaitPty(shared.pty.stdin(marker.getBytes(StandardCharsets.UTF_8)), "stdin");
+            Frame echo = need(r.awaitText(marker, deadline(null)), r, "echo of " + marker);
+            m.put("echo", echo.arrivedMs() - t);
+        } finally {
+            shared.current = null;
+        }
+        Terminal own = openTerminal(r);
+        try {
+            Frame connected = need(r.await(f -> f.kind().equals("connected") && f.arrivedMs() >= r.ownStreamOpenedMs(), deadline(null)), r, "connected frame");
+            m.put("create", connected.arrivedMs() - r.ownStreamOpenedMs());
+        } finally {
+            own.current = null;
+            own.close();
+            terminals.remove(own);
+        }
+    }
+
+    private static String marker(int i) {
+        StringBuilder sb = new StringBuilder("q");
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int k = 0; k < 6; k++) sb.append((char) ('a' + rnd.nextInt(26)));
+        return sb.append(i).append('z').toString();
+    }
+
     @Override
     public void cleanup() {
         DirectoryWatch w = watch;
         if (w != null) w.close();
+        for (Terminal t : terminals) t.close();
+        terminals.clear();
     }
 }

@@ -16,8 +16,9 @@ public enum StreamKind {
     /** {@code filesystem.Filesystem/WatchDir}: request to {@code start}, and a file written through {@code /files} to its event.
      *  execd has no watch: its polling fallback ({@code GET /directories/list}), which unary calls make (nothing to buffer). */
     WATCHDIR("watchdir", "filesystem.Filesystem/WatchDir", true, "GET /directories/list (polled: no watch in execd)", false),
-    /** {@code process.Process/Start} with a PTY: request to {@code start}, and {@code SendInput} of a marker to its echo. */
-    PTY("pty", "process.Process/Start (pty)", true, null, true),
+    /** {@code process.Process/Start} with a PTY: request to {@code start}, and {@code SendInput} of a marker to its echo;
+     *  execd: {@code POST /pty} and its WebSocket, request to {@code connected}, and a stdin frame to its echo. */
+    PTY("pty", "process.Process/Start (pty)", true, "POST /pty + GET /pty/{id}/ws (WebSocket)", true),
     /** {@code process.Process/Start} of a command that runs on: request to {@code start} (what a background run waits for);
      *  execd: {@code POST /command} (SSE) of a command that runs on, request to {@code init}. */
     START("start", "process.Process/Start", true, "POST /command (SSE)", true),

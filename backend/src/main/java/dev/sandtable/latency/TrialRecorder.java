@@ -103,7 +103,7 @@ final class TrialRecorder implements StreamListener {
         synchronized (this) {
             if (closed) return; // after the trial was reported: a late frame of a cancelled stream
             frames.add(f);
-            if (k.equals("data") || k.equals("stdout")) text.append(detail);
+            if (k.equals("data") || k.equals("stdout") || k.equals("output")) text.append(detail);
             notifyAll();
         }
         Listeners.call(() -> listener.frameArrived(endpoint, kind, iteration, f));

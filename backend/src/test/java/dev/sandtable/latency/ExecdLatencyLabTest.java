@@ -60,7 +60,7 @@ class ExecdLatencyLabTest {
         assertThat(r.failure()).isNull();
         // "all" is every kind execd has, in order; envd-only kinds are skipped
         assertThat(r.results()).extracting(StreamResult::stream)
-                .containsExactly(StreamKind.WATCHDIR, StreamKind.START, StreamKind.KEEPALIVE, StreamKind.BACKGROUND);
+                .containsExactly(StreamKind.WATCHDIR, StreamKind.PTY, StreamKind.START, StreamKind.KEEPALIVE, StreamKind.BACKGROUND);
         for (StreamResult s : r.results()) assertThat(s.verdict()).as(s.stream() + ": " + s.reason()).isEqualTo(Verdict.PROMPT);
         EndpointSummary e = r.endpoints().getFirst();
         assertThat(e.protocol()).isEqualTo(Protocol.EXECD);
@@ -73,18 +73,24 @@ class ExecdLatencyLabTest {
         assertThat(watch.trials()).allMatch(t -> !t.evidence() && t.ending() == Trial.Ending.UNARY);
         assertThat(watch.reason()).contains("polling fallback, resolution 100 ms").contains("GET /directories/list");
 
-        StreamResult start = r.results().get(1);
+        StreamResult pty = r.results().get(1);
+        assertThat(pty.metric("echo").count()).isEqualTo(4);
+        assertThat(pty.metric("create").count()).isEqualTo(5);
+        assertThat(pty.trials().getFirst().frames()).filteredOn(f -> f.kind().equals("output") && f.producedMs() != null).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(server.requests()).anyMatch(q -> q.startsWith("GET execd /pty/")).anyMatch(q -> q.startsWith("DELETE execd /pty/"));
+
+        StreamResult start = r.results().get(2);
         assertThat(start.metric("start").count()).isEqualTo(5);
         Trial evidence = start.trials().getFirst();
         assertThat(evidence.evidence()).isTrue();
         assertThat(evidence.frames()).filteredOn(f -> f.kind().equals("stdout") && f.producedMs() != null).hasSize(3);
         assertThat(evidence.ending()).isEqualTo(Trial.Ending.SERVER);
 
-        StreamResult keepalive = r.results().get(2);
+        StreamResult keepalive = r.results().get(3);
         assertThat(keepalive.metric("interval").count()).isGreaterThanOrEqualTo(1);
         assertThat(keepalive.metric("interval").p50Ms()).isBetween(2500.0, 4500.0);
 
-        StreamResult bg = r.results().get(3);
+        StreamResult bg = r.results().get(4);
         assertThat(bg.metric("complete").count()).isEqualTo(5);
         assertThat(bg.trials().getFirst().ending()).isEqualTo(Trial.Ending.SERVER);
 
