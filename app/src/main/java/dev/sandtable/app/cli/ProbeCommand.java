@@ -10,9 +10,11 @@ import dev.sandtable.latency.ProbeReports;
 import dev.sandtable.latency.ProbeRun;
 import dev.sandtable.latency.ProbeSettings;
 import dev.sandtable.latency.ProbeTarget;
+import dev.sandtable.latency.Protocol;
 import dev.sandtable.latency.StreamKind;
 import dev.sandtable.latency.StreamResult;
 import dev.sandtable.latency.Verdict;
+import dev.sandtable.opensandbox.OpenSandboxConfig;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import picocli.CommandLine;
@@ -39,12 +41,15 @@ import java.util.function.Supplier;
         description = {"Measure the latency of envd's streams (WatchDir, PTY, Start, Connect, SendInput, keepalives) of an",
                 "E2B-compatible platform and tell whether a proxy buffers them: each stream gets a verdict, PROMPT,",
                 "DELAYED, BUFFERED or FAILED, with p50/p90/p99/max. Without --sandbox a temporary sandbox is created",
-                "and killed after. --json prints the report as JSON; --json FILE writes it to FILE."},
+                "and killed after. --json prints the report as JSON; --json FILE writes it to FILE.",
+                "With --opensandbox-url or --execd-url: an OpenSandbox sandbox's execd instead (POST /command SSE,",
+                "background commands, its PTY WebSocket, ping keepalives, the polled directory watch)."},
         footerHeading = "%nEnvironment (flags win):%n",
         footer = {"  E2B_API_URL, E2B_API_KEY, E2B_DOMAIN, E2B_SANDBOX_URL   as for the E2B SDKs",
                 "  SANDTABLE_E2B_PROXY_URL   CubeProxy path routing (<url>/sandbox/<id>/49983)",
                 "  SANDTABLE_E2B_USER        the envd user (user for envd < 0.4)",
-                "  SSL_CERT_FILE             extra CA certificates to trust (PEM), like --ca-cert"})
+                "  SSL_CERT_FILE             extra CA certificates to trust (PEM), like --ca-cert",
+                "  OPEN_SANDBOX_API_KEY      the OpenSandbox API key (with --opensandbox-url; --api-key wins)"})
 final class ProbeCommand implements Callable<Integer> {
     /** The environment the defaults come from; tests replace it. */
     static Supplier<Map<String, String>> environment = System::getenv;
@@ -54,7 +59,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--api-url", paramLabel = "URL", description = "The control plane (E2B_API_URL).")
     String apiUrl;
-    @Option(names = "--api-key", paramLabel = "KEY", description = "The API key (E2B_API_KEY).")
+    @Option(names = "--api-key", paramLabel = "KEY", description = "The API key (E2B_API_KEY; with --opensandbox-url the OpenSandbox key, OPEN_SANDBOX_API_KEY).")
     String apiKey;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Sandbox domain for host routing (E2B_DOMAIN).")
     String domain;
@@ -68,8 +73,18 @@ final class ProbeCommand implements Callable<Integer> {
     String template;
     @Option(names = "--compare", paramLabel = "URL", description = "A/B: also probe the same sandbox through this envd URL (e.g. direct vs. a proxy).")
     String compare;
+    @Option(names = "--opensandbox-url", paramLabel = "URL",
+            description = "Probe an OpenSandbox sandbox's execd: the lifecycle server (e.g. http://host:8080/v1) gives its address and token.")
+    String openSandboxUrl;
+    @Option(names = "--execd-url", paramLabel = "URL", description = "execd's own base URL (alone: that execd directly; with --opensandbox-url: instead of the address the server gives).")
+    String execdUrl;
+    @Option(names = "--execd-token", paramLabel = "TOKEN", description = "execd's X-EXECD-ACCESS-TOKEN (the server's endpoint gives it otherwise).")
+    String execdToken;
+    @Option(names = "--watch-poll-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "execd: the polling interval of the directory-watch fallback, its resolution (default 1000, as the window's watch).")
+    long watchPollMs;
     @Option(names = "--streams", paramLabel = "LIST", defaultValue = "all",
-            description = "Comma-separated: watchdir, pty, start, connect, sendinput, keepalive, or all (default).")
+            description = "Comma-separated: watchdir, pty, start, connect, sendinput, keepalive, background (execd), or all (default: every one the agent has).")
     String streams;
     @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "20", description = "Repetitions of each measurement (default 20).")
     int iterations;
@@ -92,11 +107,25 @@ final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "unexpected argument '" + jsonFile + "' (did you mean --json " + jsonFile + "?)");
         if (iterations < 1 || iterations > 100_000) throw usage("--iterations must be between 1 and 100000");
         if (windowMs < 400 || timeoutSeconds < 1) throw usage("--window must be at least 400 ms and --timeout at least 1 s");
-        E2bConfig config = config();
+        boolean execd = openSandboxUrl != null || execdUrl != null;
         List<ProbeTarget> targets = new ArrayList<>();
-        targets.add(ProbeTarget.envd("endpoint", config));
-        if (compare != null) targets.add(ProbeTarget.envd("compare", compareConfig(config)));
-        ProbeSettings settings = ProbeSettings.defaults().withStreams(StreamKind.parseList(streams)).withIterations(iterations)
+        if (execd) {
+            ProbeTarget.Execd t = execdTarget();
+            targets.add(t);
+            if (compare != null) targets.add(t.through("compare", url(compare, "--compare")));
+        } else {
+            E2bConfig config = config();
+            targets.add(ProbeTarget.envd("endpoint", config));
+            if (compare != null) targets.add(ProbeTarget.envd("compare", compareConfig(config)));
+        }
+        List<StreamKind> kinds = StreamKind.parseList(streams);
+        Protocol protocol = targets.getFirst().protocol();
+        if (!streams.trim().equalsIgnoreCase("all")) {
+            List<String> missing = kinds.stream().filter(k -> !k.supports(protocol)).map(StreamKind::cliName).toList();
+            if (!missing.isEmpty()) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, protocol.agent() + " has no " + String.join(", ", missing) + " stream; it has "
+                    + String.join(", ", StreamKind.supported(protocol).stream().map(StreamKind::cliName).toList()));
+        }
+        ProbeSettings settings = ProbeSettings.defaults().withStreams(kinds).withIterations(iterations)
                 .withSpreadWindow(Duration.ofMillis(windowMs)).withCallTimeout(Duration.ofSeconds(timeoutSeconds))
                 .withThresholds(ProbeSettings.defaults().thresholds().withDelayedMs(delayedMs));
         boolean toStdout = ctx.json && jsonFile == null;
@@ -170,6 +199,38 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
+    /** The execd target: through the OpenSandbox server (which gives execd's address and token), or execd's URL directly. */
+    private ProbeTarget.Execd execdTarget() {
+        Map<String, String> env = environment.get();
+        if (watchPollMs < 10) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--watch-poll-ms must be at least 10");
+        String ca = caCert != null ? caCert.toString() : env.get("SSL_CERT_FILE");
+        if (ca != null && !ca.isBlank() && !Files.isReadable(Path.of(ca.trim())))
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "the CA certificate file " + ca + " cannot be read");
+        OpenSandboxConfig server = null;
+        if (openSandboxUrl != null) {
+            String key = apiKey != null ? apiKey : env.get("OPEN_SANDBOX_API_KEY");
+            server = new OpenSandboxConfig(url(openSandboxUrl, "--opensandbox-url"), key);
+            if (sandbox == null && execdUrl != null)
+                throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--execd-url with --opensandbox-url needs --sandbox ID (a temporary sandbox's execd has an address only the server knows)");
+        } else if (sandbox != null || template != null) {
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--sandbox and --template need --opensandbox-url; --execd-url alone reaches the one sandbox that execd runs in");
+        }
+        Map<String, String> headers = execdToken == null ? Map.of() : Map.of("X-EXECD-ACCESS-TOKEN", execdToken);
+        return new ProbeTarget.Execd("endpoint", server, execdUrl == null ? null : url(execdUrl, "--execd-url"), headers,
+                ca == null || ca.isBlank() ? null : Path.of(ca.trim()), Duration.ofMillis(watchPollMs));
+    }
+
+    private static URI url(String s, String option) {
+        URI u;
+        try {
+            u = URI.create(s);
+        } catch (IllegalArgumentException e) {
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, option + ": bad URL: " + e.getMessage(), e);
+        }
+        if (u.getHost() == null || u.getScheme() == null) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, option + " needs a URL such as http://host:port");
+        return u;
+    }
+
     private E2bConfig compareConfig(E2bConfig c) {
         URI u;
         try {
@@ -190,8 +251,8 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static void print(CliContext ctx, ProbeReport r) {
-        r.endpoints().forEach(e -> ctx.out.println(e.label() + ": envd " + e.envdUrl() + ", sandbox " + e.sandboxId()
-                + (e.temporary() ? " (temporary)" : "")));
+        r.endpoints().forEach(e -> ctx.out.println(e.label() + ": " + e.protocol().agent() + " " + e.envdUrl()
+                + (e.sandboxId() == null ? "" : ", sandbox " + e.sandboxId()) + (e.temporary() ? " (temporary)" : "")));
         Table t = new Table("ENDPOINT", "STREAM", "VERDICT", "METRIC", "N", "P50 MS", "P90 MS", "P99 MS", "MAX MS");
         for (StreamResult s : r.results()) {
             if (s.metrics().isEmpty()) t.row(s.endpoint(), s.stream().cliName(), s.verdict());
