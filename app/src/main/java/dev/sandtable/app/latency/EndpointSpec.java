@@ -1,6 +1,9 @@
 package dev.sandtable.app.latency;
 
 import dev.sandtable.e2b.E2bConfig;
+import dev.sandtable.latency.ProbeTarget;
+import dev.sandtable.spi.ErrorCode;
+import dev.sandtable.spi.SandtableException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -69,6 +72,20 @@ public record EndpointSpec(String label, String sandboxUrl, String apiUrl, Strin
         if (!apiKey.isEmpty()) c = c.withApiKey(apiKey);
         if (!caCert.isEmpty()) c = c.withCaCert(Path.of(caCert));
         return c;
+    }
+
+    /**
+     * The same sandbox's execd through another URL (a proxy in front of execd): the sandbox URL is execd's base URL
+     * there; the token comes from the OpenSandbox server as for the own endpoint.
+     */
+    public ProbeTarget.Execd resolve(ProbeTarget.Execd own) {
+        if (sandboxUrl.isEmpty())
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, label + ": for an OpenSandbox sandbox, enter execd's URL through the proxy as the sandbox URL");
+        if (!apiUrl.isEmpty() || !apiKey.isEmpty())
+            throw new SandtableException(ErrorCode.INVALID_ARGUMENT, label + ": an OpenSandbox endpoint takes only execd's URL (and a CA file); "
+                    + "the API URL and key are the backend's");
+        ProbeTarget.Execd t = own.through(label, URI.create(sandboxUrl));
+        return caCert.isEmpty() ? t : new ProbeTarget.Execd(t.label(), t.server(), t.execdUrl(), t.headers(), Path.of(caCert), t.watchInterval());
     }
 
     /** One line for the endpoint list. */

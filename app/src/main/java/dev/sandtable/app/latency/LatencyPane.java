@@ -3,6 +3,7 @@ package dev.sandtable.app.latency;
 import atlantafx.base.theme.Styles;
 import dev.sandtable.latency.Comparison;
 import dev.sandtable.latency.Metric;
+import dev.sandtable.latency.Protocol;
 import dev.sandtable.latency.StreamKind;
 import dev.sandtable.latency.StreamResult;
 import dev.sandtable.latency.Verdict;
@@ -174,7 +175,7 @@ public final class LatencyPane {
         Runnable fillEndpoints = () -> {
             SandboxChoice c = vm.choiceProperty().get();
             var items = new java.util.ArrayList<String>();
-            items.add(LatencyViewModel.OWN + " · " + (c == null || c.config() == null ? "the sandbox's own endpoint" : LatencyViewModel.describe(c.config())));
+            items.add(LatencyViewModel.OWN + " · " + (c == null || c.own() == null ? "the sandbox's own endpoint" : LatencyViewModel.describe(c.own())));
             for (EndpointSpec s : vm.endpoints()) items.add(s.label() + " · " + s.describe());
             endpointList.getItems().setAll(items);
         };
@@ -199,7 +200,7 @@ public final class LatencyPane {
         for (StreamKind k : StreamKind.values()) {
             CheckBox cb = new CheckBox(k.cliName());
             cb.setId("latency-stream-" + k.cliName());
-            cb.setTooltip(new Tooltip(k.rpc()));
+            cb.setTooltip(new Tooltip(tooltip(k)));
             cb.setSelected(vm.streams().contains(k));
             vm.streams().addListener((ListChangeListener<StreamKind>) c -> cb.setSelected(vm.streams().contains(k)));
             cb.selectedProperty().addListener((o, was, on) -> {
@@ -321,7 +322,7 @@ public final class LatencyPane {
         stream.setMaxWidth(140);
         verdicts.getColumns().add(stream);
         TableColumn<VerdictRow, String> rpc = new TableColumn<>("Call");
-        rpc.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().stream().rpc()));
+        rpc.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(d.getValue().call()));
         rpc.setPrefWidth(220);
         rpc.setMaxWidth(260);
         verdicts.getColumns().add(rpc);
@@ -554,6 +555,14 @@ public final class LatencyPane {
     }
 
     // ---- cells ----
+
+    /** Each agent's call for a stream kind ("envd: …", "execd: …"), or that it lacks one. */
+    private static String tooltip(StreamKind k) {
+        StringBuilder sb = new StringBuilder();
+        for (Protocol p : Protocol.values())
+            sb.append(sb.isEmpty() ? "" : "\n").append(p.agent()).append(": ").append(k.supports(p) ? k.rpc(p) : "(not offered)");
+        return sb.toString();
+    }
 
     private static final class ChoiceCell extends ListCell<SandboxChoice> {
         @Override

@@ -12,6 +12,7 @@ import dev.sandtable.latency.ProbeReports;
 import dev.sandtable.latency.ProbeRun;
 import dev.sandtable.latency.ProbeSettings;
 import dev.sandtable.latency.ProbeTarget;
+import dev.sandtable.latency.Protocol;
 import dev.sandtable.latency.StreamKind;
 import dev.sandtable.latency.StreamResult;
 import dev.sandtable.latency.Trial;
@@ -173,17 +174,31 @@ public final class LatencyViewModel implements AutoCloseable {
         if (c == null) return refuse("Choose a sandbox to probe");
         if (c.whyNot() != null) return refuse(c.whyNot());
         if (streams.isEmpty()) return refuse("Choose at least one stream to probe");
+        if (c.own() == null) return refuse("Choose a sandbox to probe");
+        Protocol protocol = c.own().protocol();
+        List<StreamKind> kinds = streams.stream().filter(k -> k.supports(protocol)).toList();
+        if (kinds.isEmpty()) return refuse(protocol.agent() + " has none of the chosen streams; it has "
+                + String.join(", ", StreamKind.supported(protocol).stream().map(StreamKind::cliName).toList()));
         List<ProbeTarget> targets = new ArrayList<>();
-        targets.add(ProbeTarget.envd(OWN, c.config()));
         try {
-            for (EndpointSpec e : endpoints) targets.add(ProbeTarget.envd(e.label(), e.resolve(c.config())));
+            switch (c.own()) {
+                case ProbeTarget.Envd own -> {
+                    targets.add(ProbeTarget.envd(OWN, own.config()));
+                    for (EndpointSpec e : endpoints) targets.add(ProbeTarget.envd(e.label(), e.resolve(own.config())));
+                }
+                case ProbeTarget.Execd own -> {
+                    targets.add(own.through(OWN, own.execdUrl()));
+                    for (EndpointSpec e : endpoints) targets.add(e.resolve(own));
+                }
+            }
         } catch (SandtableException | IllegalArgumentException e) {
             return refuse("An endpoint cannot be used: " + e.getMessage());
         }
-        ProbeSettings settings = ProbeSettings.defaults().withStreams(List.copyOf(streams)).withIterations(Math.max(1, iterations.get()))
+        ProbeSettings settings = ProbeSettings.defaults().withStreams(kinds).withIterations(Math.max(1, iterations.get()))
                 .withSpreadWindow(Duration.ofMillis(Math.max(400, windowMs.get())));
         long gen = ++generation;
-        live = new LiveRun(c.temporary() ? "temporary sandbox · " + c.backend() : c.label(), targets.stream().map(ProbeTarget::label).toList(), settings);
+        live = new LiveRun(c.temporary() ? "temporary sandbox · " + c.backend() : c.label(), targets.stream().map(ProbeTarget::label).toList(), settings,
+                protocol);
         status.set(Status.RUNNING);
         statusText.set("Starting…");
         progress.set(0);
@@ -350,13 +365,15 @@ public final class LatencyViewModel implements AutoCloseable {
         final String sandbox;
         final List<String> labels;
         final ProbeSettings settings;
+        final Protocol protocol;
         final Map<String, LaneState> lanes = new LinkedHashMap<>();
         final List<StreamResult> results = new ArrayList<>();
 
-        LiveRun(String sandbox, List<String> labels, ProbeSettings settings) {
+        LiveRun(String sandbox, List<String> labels, ProbeSettings settings, Protocol protocol) {
             this.sandbox = sandbox;
             this.labels = List.copyOf(labels);
             this.settings = settings;
+            this.protocol = protocol;
         }
 
         static String key(String endpoint, StreamKind k) {
@@ -399,7 +416,7 @@ public final class LatencyViewModel implements AutoCloseable {
         double progress() {
             double total = 0, done = 0;
             for (StreamKind k : settings.streams()) {
-                int expected = settings.iterations() + (k.streaming() ? 1 : 0);
+                int expected = settings.iterations() + (k.streaming(protocol) ? 1 : 0);
                 for (String e : labels) {
                     total += expected;
                     boolean over = results.stream().anyMatch(r -> r.endpoint().equals(e) && r.stream() == k);
@@ -431,7 +448,7 @@ public final class LatencyViewModel implements AutoCloseable {
 
     /** A run as the views show it: its endpoints, results, lanes and trials, its columns prefixed when comparing. */
     private record Source(String prefix, List<String> endpoints, List<StreamKind> streams, List<StreamResult> results, List<Lane> lanes,
-                         Map<String, List<Trial>> trials) {
+                         Map<String, List<Trial>> trials, Protocol protocol) {
         static Source of(LiveRun l, String prefix) {
             List<Lane> lanes = new ArrayList<>();
             Map<String, List<Trial>> trials = new LinkedHashMap<>();
@@ -441,7 +458,7 @@ public final class LatencyViewModel implements AutoCloseable {
                         r == null ? null : r.verdict(), r == null ? null : r.reason()));
                 trials.put(LiveRun.key(s.endpoint, s.stream), List.copyOf(s.trials));
             }
-            return new Source(prefix, l.labels, l.settings.streams(), List.copyOf(l.results), lanes, trials);
+            return new Source(prefix, l.labels, l.settings.streams(), List.copyOf(l.results), lanes, trials, l.protocol);
         }
 
         static Source of(ProbeReport r, String prefix) {
@@ -454,7 +471,9 @@ public final class LatencyViewModel implements AutoCloseable {
             }
             List<String> eps = new ArrayList<>(r.endpoints().stream().map(EndpointSummary::label).toList());
             for (StreamResult s : r.results()) if (!eps.contains(s.endpoint())) eps.add(s.endpoint());
-            return new Source(prefix, eps, r.settings().streams(), r.results(), lanes, trials);
+            // a report of "all" streams names every kind; show those its agent has
+            Protocol p = r.endpoints().isEmpty() ? Protocol.ENVD : r.endpoints().getFirst().protocol();
+            return new Source(prefix, eps, r.settings().streams().stream().filter(k -> k.supports(p)).toList(), r.results(), lanes, trials, p);
         }
     }
 
@@ -481,8 +500,12 @@ public final class LatencyViewModel implements AutoCloseable {
             List<VerdictRow> rows = new ArrayList<>();
             for (StreamKind k : kinds) {
                 Map<String, StreamResult> by = new LinkedHashMap<>();
-                for (Source s : sources) for (StreamResult r : s.results()) if (r.stream() == k) by.put(s.prefix() + r.endpoint(), r);
-                rows.add(new VerdictRow(k, by));
+                Set<String> calls = new LinkedHashSet<>();
+                for (Source s : sources) {
+                    for (StreamResult r : s.results()) if (r.stream() == k) by.put(s.prefix() + r.endpoint(), r);
+                    if (k.supports(s.protocol())) calls.add(k.rpc(s.protocol()));
+                }
+                rows.add(new VerdictRow(k, by, String.join(" | ", calls)));
             }
             List<Comparison> comps = sources.isEmpty() ? List.of() : sources.size() == 2
                     ? RunComparisons.across(sources.get(0).results(), pa, sources.get(1).results(), pb)
@@ -747,6 +770,15 @@ public final class LatencyViewModel implements AutoCloseable {
     }
 
     /** The run's own endpoint configuration (for display). */
+    /** The own endpoint in one line: envd's address, or the OpenSandbox server (or execd's URL) for execd. */
+    public static String describe(ProbeTarget t) {
+        return switch (t) {
+            case ProbeTarget.Envd e -> describe(e.config());
+            case ProbeTarget.Execd x -> x.execdUrl() != null ? "execd " + x.execdUrl()
+                    : "execd, through the OpenSandbox server " + x.server().apiUrl();
+        };
+    }
+
     public static String describe(E2bConfig c) {
         return c == null ? "" : c.routing() == E2bConfig.Routing.HOST ? c.apiUrl() + " (sandbox hosts under " + c.domain() + ")"
                 : c.routingBase().toString();

@@ -25,14 +25,14 @@ public final class SandboxChoices {
         rows.sort(Comparator.comparing((Row<Sandbox> r) -> r.value().name()));
         for (BackendViewModel b : inventory.backends()) {
             LabEndpoints.Resolved own = LabEndpoints.of(b.backend());
-            out.add(new SandboxChoice(b.id() + "/", b.displayName(), null, null, own.config(), own.whyNot()));
+            out.add(new SandboxChoice(b.id() + "/", b.displayName(), null, null, own.target(), own.whyNot()));
             for (Row<Sandbox> r : rows) {
                 if (r.backend() != b) continue;
                 Sandbox s = r.value();
                 String why = own.whyNot() != null ? own.whyNot()
                         : s.state() != SandboxState.RUNNING ? s.name() + " is " + s.state().label().toLowerCase(java.util.Locale.ROOT)
                         + "; only running sandboxes can be probed" : null;
-                out.add(new SandboxChoice(key(r), b.displayName(), s.key(), s.name(), own.config(), why));
+                out.add(new SandboxChoice(key(r), b.displayName(), s.key(), s.name(), own.target(), why));
             }
         }
         return out;

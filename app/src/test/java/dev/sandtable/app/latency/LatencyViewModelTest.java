@@ -56,8 +56,8 @@ class LatencyViewModelTest {
             run = new ProbeRun();
             return run;
         });
-        vm.setChoices(List.of(new SandboxChoice("local/", "Local", null, null, OWN, null),
-                new SandboxChoice("local/sb1", "Local", "sb1", "web-1", OWN, null),
+        vm.setChoices(List.of(new SandboxChoice("local/", "Local", null, null, ProbeTarget.envd("direct", OWN), null),
+                new SandboxChoice("local/sb1", "Local", "sb1", "web-1", ProbeTarget.envd("direct", OWN), null),
                 new SandboxChoice("synthetic/x", "Synthetic", "x", "x", null, "Synthetic has no E2B endpoint to probe")));
     }
 
@@ -296,5 +296,55 @@ class LatencyViewModelTest {
         assertThat(other.routing()).isEqualTo(E2bConfig.Routing.HOST);
         assertThat(other.apiKey()).isEqualTo("k2");
         assertThat(new EndpointSpec("p", "ftp://x", "", "", "").problem()).contains("must look like");
+    }
+
+    @Test
+    void anOpenSandboxChoiceProbesExecdWithTheStreamsExecdHasAndItsCalls() {
+        var server = new dev.sandtable.opensandbox.OpenSandboxConfig(URI.create("http://opensandbox:8080/v1"), "osk");
+        var backend = new dev.sandtable.opensandbox.OpenSandboxBackend(server);
+        try {
+            LabEndpoints.Resolved own = LabEndpoints.of(backend);
+            assertThat(own.whyNot()).isNull();
+            assertThat(own.target()).isInstanceOfSatisfying(ProbeTarget.Execd.class, t -> {
+                assertThat(t.server()).isEqualTo(server);
+                assertThat(t.execdUrl()).as("the server gives each sandbox's execd").isNull();
+            });
+            vm.setChoices(List.of(new SandboxChoice("os/sbx-1", "OpenSandbox", "sbx-1", "web", own.target(), null)));
+        } finally {
+            backend.close();
+        }
+        vm.addEndpoint(new EndpointSpec("proxy", "https://proxy.example.com/execd", "", "", ""));
+        // every stream is checked (the default): the run keeps those execd has
+        assertThat(vm.run()).isTrue();
+        assertThat(settings.getFirst().streams()).containsExactly(StreamKind.WATCHDIR, StreamKind.PTY, StreamKind.START, StreamKind.KEEPALIVE,
+                StreamKind.BACKGROUND);
+        List<ProbeTarget> t = started.getFirst();
+        assertThat(t).extracting(ProbeTarget::label).containsExactly("direct", "proxy");
+        assertThat(t).allMatch(x -> x.protocol() == dev.sandtable.latency.Protocol.EXECD);
+        assertThat(((ProbeTarget.Execd) t.get(1)).execdUrl()).isEqualTo(URI.create("https://proxy.example.com/execd"));
+        assertThat(((ProbeTarget.Execd) t.get(1)).server().apiKey()).isEqualTo("osk");
+
+        listener.streamFinished(result("direct", StreamKind.START, Verdict.PROMPT, 8, List.of()));
+        listener.streamFinished(result("proxy", StreamKind.START, Verdict.BUFFERED, 2500, List.of()));
+        vm.drain();
+        assertThat(vm.verdicts()).filteredOn(r -> r.stream() == StreamKind.START).singleElement().satisfies(r -> {
+            assertThat(r.call()).isEqualTo("POST /command (SSE)");
+            assertThat(r.result("proxy").verdict()).isEqualTo(Verdict.BUFFERED);
+        });
+        assertThat(vm.verdicts()).extracting(VerdictRow::stream).doesNotContain(StreamKind.CONNECT, StreamKind.SENDINPUT);
+    }
+
+    @Test
+    void anExecdChoiceWithOnlyEnvdStreamsChosenSaysWhatExecdHas() {
+        vm.setChoices(List.of(new SandboxChoice("os/sbx-1", "OpenSandbox", "sbx-1", "web",
+                new ProbeTarget.Execd("direct", null, URI.create("http://execd:44772"), null, null, null), null)));
+        vm.streams().setAll(StreamKind.CONNECT, StreamKind.SENDINPUT);
+        assertThat(vm.run()).isFalse();
+        assertThat(vm.statusTextProperty().get()).contains("execd has none of the chosen streams").contains("background");
+        vm.streams().setAll(StreamKind.START);
+        vm.addEndpoint(new EndpointSpec("proxy", "", "https://api.example.com", "", ""));
+        assertThat(vm.run()).isFalse();
+        assertThat(vm.statusTextProperty().get()).contains("execd's URL through the proxy");
+        assertThat(started).isEmpty();
     }
 }
