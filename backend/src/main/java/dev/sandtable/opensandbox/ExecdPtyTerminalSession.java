@@ -40,7 +40,12 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile ExecdPty pty;
+    /** The connection input goes to: replaced by an incomplete one while reattaching, so keys wait rather than fail. */
+    private volatile CompletableFuture<ExecdPty> live = new CompletableFuture<>();
+    private final Object inputLock = new Object();
+    private CompletableFuture<Void> inputTail = CompletableFuture.completedFuture(null);
     private volatile boolean closed;
+    private volatile boolean reattaching;
     private volatile Integer exitCode;
     /** Output bytes received so far: where a reattach resumes ({@code since}). Only the receiving thread writes it. */
     private volatile long received;
@@ -77,6 +82,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
         ExecdPtyTerminalSession s = new ExecdPtyTerminalSession(execd, id);
         return execd.connectPty(id, ExecdPty.Options.pty(), s).thenCompose(p -> {
             s.pty = p;
+            s.live.complete(p);
             return p.resize(request.columns(), request.rows()); // execd starts bash at 80x24
         }).handle((v, failure) -> {
             if (failure == null) return (TerminalSession) s;
@@ -139,7 +145,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     @Override
     public void closed(int status, String reason, SandtableException failure) {
-        if (closed) return;
+        if (closed || reattaching) return; // an attempt that fails is retried by reconnect's loop
         if (exitCode != null) {
             finish(exitCode);
         } else if (status == ExecdPty.TAKEN_OVER) {
@@ -149,6 +155,8 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
             output.push(("\r\n\u001b[31m" + failure.getMessage() + "\u001b[0m\r\n").getBytes(StandardCharsets.UTF_8));
             finish(-1);
         } else if (pty != null) {
+            reattaching = true;
+            live = new CompletableFuture<>();
             reconnect(System.nanoTime(), 0);
         } else {
             finish(-1);
@@ -170,6 +178,8 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
             }
             return execd.connectPty(sessionId, new ExecdPty.Options(received, true, false), this).thenAccept(p -> {
                 pty = p;
+                reattaching = false;
+                live.complete(p);
                 state(TerminalState.CONNECTED);
             });
         }).whenComplete((v, e) -> {
@@ -182,6 +192,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     /** Once: the output ends and ENDED is reported before the exit future completes, so its waiters see both. */
     private void finish(int code) {
         if (!finished.compareAndSet(false, true)) return;
+        live.completeExceptionally(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         output.end();
         state(TerminalState.ENDED);
         exit.complete(code);
@@ -207,18 +218,22 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     public CompletableFuture<Void> write(byte[] input) {
         if (closed || exit.isDone())
             return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
-        return pty.stdin(input);
+        synchronized (inputLock) { // in order, also across a reattach
+            CompletableFuture<Void> f = inputTail.handle((v, e) -> null).thenCompose(v -> live.thenCompose(p -> p.stdin(input)));
+            inputTail = f;
+            return f;
+        }
     }
 
     @Override
     public CompletableFuture<Void> resize(int columns, int rows) {
         if (closed || exit.isDone()) return CompletableFuture.completedFuture(null);
-        return pty.resize(columns, rows);
+        return live.thenCompose(p -> p.resize(columns, rows));
     }
 
     /** Sends a signal to the program's process group (see {@link ExecdPty#signal}). */
     CompletableFuture<Void> signal(String name) {
-        return pty.signal(name);
+        return live.thenCompose(p -> p.signal(name));
     }
 
     @Override

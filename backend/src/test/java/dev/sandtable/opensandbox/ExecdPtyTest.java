@@ -190,9 +190,19 @@ class ExecdPtyTest {
         get(execd.deletePty(id));
     }
 
-    @Test
-    void aMalformedFrameEndsTheConnectionWithAClearError() throws Exception {
-        server.ptyMalformedFrame(true);
+    static List<org.junit.jupiter.params.provider.Arguments> malformedFrames() {
+        return List.of(
+                org.junit.jupiter.params.provider.Arguments.of(new byte[]{0x07, 'x'}, "a binary frame on unknown channel 0x07"),
+                org.junit.jupiter.params.provider.Arguments.of(new byte[0], "an empty binary frame"),
+                org.junit.jupiter.params.provider.Arguments.of(new byte[]{0x03, 0, 0, 1}, "a replay frame of 4 bytes, shorter than its 8-byte offset"),
+                org.junit.jupiter.params.provider.Arguments.of("not json", "a text frame that is not a JSON object with a 'type': not json"),
+                org.junit.jupiter.params.provider.Arguments.of("{\"type\":\"exit\"}", "an exit frame without an integer exit_code"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("malformedFrames")
+    void aMalformedFrameEndsTheConnectionWithAClearError(Object frame, String said) throws Exception {
+        server.ptyInjectFrame(frame);
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));
         Recorder r = new Recorder();
@@ -200,13 +210,13 @@ class ExecdPtyTest {
         assertEquals(-1, (int) get(r.closed));
         assertNotNull(r.failure);
         assertEquals(ErrorCode.INTERNAL, r.failure.code());
-        assertTrue(r.failure.getMessage().contains("sent a malformed PTY frame: a binary frame on unknown channel 0x07"), r.failure.getMessage());
+        assertTrue(r.failure.getMessage().contains("sent a malformed PTY frame: " + said), r.failure.getMessage());
         get(execd.deletePty(id));
 
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         Screen screen = new Screen(t);
         assertEquals(-1, (int) get(t.exit()), "the terminal ends rather than reattaching into the same error");
-        screen.await("unknown channel 0x07");
+        screen.await("malformed PTY frame");
         t.close();
     }
 
@@ -220,13 +230,14 @@ class ExecdPtyTest {
         get(t.write("echo mark-$((1+1))\r".getBytes()));
         screen.await("mark-2\r\n");
         ((ExecdPtyTerminalSession) t).dropConnectionForTest();
+        CompletableFuture<Void> typedWhileAway = t.write("echo \"x=$X\"\r".getBytes()); // waits for the new connection
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (states.getLast() != TerminalState.CONNECTED || states.size() < 3) {
             assertTrue(System.nanoTime() < end, "reattached: " + states);
             Thread.sleep(20);
         }
         assertEquals(List.of(TerminalState.CONNECTED, TerminalState.RECONNECTING, TerminalState.CONNECTED), states.subList(0, 3));
-        get(t.write("echo \"x=$X\"\r".getBytes()));
+        get(typedWhileAway);
         String all = screen.await("x=42\r\n");
         assertEquals(2, all.split("mark-2", -1).length, "the replay after reattaching repeats nothing already shown: " + all);
         assertTrue(server.requests().stream().anyMatch(q -> q.startsWith("GET execd /pty/" + t.id() + "/ws")), server.requests().toString());

@@ -34,8 +34,8 @@ final class ExecdPtyTestRoutes {
     private final OpenSandboxTestServer server;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    /** After the {@code connected} frame, send a binary frame on channel 0x07, which execd never uses. */
-    volatile boolean malformedFrame;
+    /** Sent as is after the {@code connected} frame (a String as a text frame, a byte[] as a binary one): tests of bad frames. */
+    volatile Object inject;
 
     private final class Session {
         final String id, cwd, command;
@@ -108,7 +108,9 @@ final class ExecdPtyTestRoutes {
                 binary(ws, frame.array());
             }
             text(ws, JSON.createObjectNode().put("type", "connected").put("session_id", id).put("mode", "pty"));
-            if (malformedFrame) binary(ws, new byte[]{0x07, 'x'});
+            Object raw = inject;
+            if (raw instanceof String t) ws.writeTextMessage(t);
+            else if (raw instanceof byte[] b) binary(ws, b);
             ws.binaryMessageHandler(b -> stdin(ws, b));
             ws.textMessageHandler(t -> clientText(ws, t));
             ws.closeHandler(v -> {

@@ -3,11 +3,13 @@ package dev.sandtable.opensandbox;
 import dev.sandtable.spi.FsEvent;
 import dev.sandtable.spi.WatchListener;
 import dev.sandtable.spi.WatchRequest;
+import dev.sandtable.testing.Bench;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * What the latency lab's probes would measure over execd, against the specification-driven test server on loopback:
  * command-stream start ({@code POST /command} → its {@code init} event, and → the first {@code stdout}) and the
  * polling watch's event latency (file written →
- * event; dominated by the 100 ms resolution). Prints the numbers.
+ * event; dominated by the 100 ms resolution); and the PTY terminal's keystroke echo and command line round trips
+ * over execd's {@code /pty} WebSocket. Prints the numbers.
  */
 @Tag("benchmark")
 class OpenSandboxExecdBenchmarkTest {
@@ -67,6 +70,80 @@ class OpenSandboxExecdBenchmarkTest {
             w.close();
             print("polling watch event (write -> event, 100 ms resolution)", watch);
             CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * The PTY terminal's latencies over execd's {@code /pty} WebSocket (a real bash in a pty4j PTY behind the test
+     * server): a keystroke to its echo by the TTY, and a typed command line to its output line.
+     */
+    @Test
+    void ptyEchoLatencies() throws Exception {
+        try (var server = new OpenSandboxTestServer(KEY);
+             var backend = new OpenSandboxBackend(new OpenSandboxConfig(server.apiUrl(), KEY, Duration.ofSeconds(5)))) {
+            ExecdClient execd = backend.execd(server.seedSandbox("bench-pty", "Running")).get(30, TimeUnit.SECONDS);
+            String id = execd.createPty(null, null).get(30, TimeUnit.SECONDS);
+            Output out = new Output();
+            ExecdPty pty = execd.connectPty(id, ExecdPty.Options.pty(), out).get(30, TimeUnit.SECONDS);
+            pty.stdin("PS1='$ '\r".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+            out.await("$ ", 0);
+
+            int n = Bench.count(300), warmup = Bench.smoke() ? 0 : 30;
+            Histogram key = new Histogram(3), line = new Histogram(3);
+            for (int i = 0; i < n + warmup; i++) {
+                int from = out.length();
+                long t0 = System.nanoTime();
+                pty.stdin(new byte[]{'k'}).get(30, TimeUnit.SECONDS);
+                out.await("k", from);
+                long echoed = System.nanoTime();
+                pty.stdin("\u0015".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS); // Ctrl+U: the line is empty again
+
+                from = out.length();
+                long t1 = System.nanoTime();
+                pty.stdin(("echo tok$((" + i + "+1))\r").getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+                out.await("tok" + (i + 1) + "\r\n", from);
+                long done = System.nanoTime();
+                if (i < warmup) continue;
+                key.recordValue((echoed - t0) / 1000);
+                line.recordValue((done - t1) / 1000);
+            }
+            print("PTY keystroke -> its echo (WebSocket, real bash PTY)" + Bench.mark(n), key);
+            print("PTY command line -> its output line" + Bench.mark(n), line);
+            pty.close();
+            execd.deletePty(id).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The PTY's output so far, for waiting on text that appears after a given position. */
+    private static final class Output implements ExecdPty.Listener {
+        private final StringBuilder seen = new StringBuilder();
+
+        @Override
+        public synchronized void output(byte[] bytes) {
+            seen.append(new String(bytes, StandardCharsets.UTF_8));
+            notifyAll();
+        }
+
+        @Override
+        public void exit(int code) {
+        }
+
+        @Override
+        public synchronized void closed(int status, String reason, dev.sandtable.spi.SandtableException failure) {
+            notifyAll();
+        }
+
+        synchronized int length() {
+            return seen.length();
+        }
+
+        synchronized void await(String text, int from) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen.indexOf(text, from) < 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) throw new AssertionError("no '" + text + "' after position " + from + " in: " + seen);
+                wait(Math.max(1, left / 1_000_000));
+            }
         }
     }
 

@@ -109,9 +109,12 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         execdFront.listen().toCompletionStage().toCompletableFuture().join();
     }
 
-    /** Makes the next PTY WebSockets send a binary frame on a channel execd never uses, after {@code connected}. */
-    public void ptyMalformedFrame(boolean on) {
-        ptyRoutes.malformedFrame = on;
+    /**
+     * Makes the next PTY WebSockets send {@code frame} as is right after {@code connected} (a String as a text frame,
+     * a byte[] as a binary one; null: nothing): frames execd would not send, for the client's error handling.
+     */
+    public void ptyInjectFrame(Object frame) {
+        ptyRoutes.inject = frame;
     }
 
     private void execdFront(io.vertx.core.http.HttpServerRequest req) {
