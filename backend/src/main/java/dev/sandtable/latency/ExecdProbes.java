@@ -215,6 +215,9 @@ final class ExecdProbes implements EndpointProbes {
         if (watch == null || !watch.isOpen()) watch = startWatch(watchListener);
         String name = "w" + id + "-" + r.hashCode();
         Runnable upload = s.prepareUpload(dir + "/" + name, "x");
+        // at a random phase of the polling: each iteration waits about one interval for its event, so writing right
+        // after it would always land just after a poll and measure the whole interval instead of its spread
+        Thread.sleep(ThreadLocalRandom.current().nextLong(watchInterval.toMillis() + 1));
         watchBorrower = r;
         try {
             double sent = r.now();
