@@ -149,13 +149,7 @@ final class ExecdProbes implements EndpointProbes {
     }
 
     private Frame need(Frame f, TrialRecorder r, String what) {
-        if (f != null) return f;
-        String err = r.error();
-        throw new SandtableException(ErrorCode.UNAVAILABLE, err != null ? err
-                : r.ended() ? "the stream ended before " + what
-                : !r.headersArrived() ? "no response at all (not even headers) within " + settings.callTimeout().toMillis()
-                + " ms: the stream never started (deadline passed)"
-                : "no " + what + " within " + settings.callTimeout().toMillis() + " ms (deadline passed)");
+        return r.need(f, what, settings.callTimeout().toMillis());
     }
 
     /** Waits for a stream execd ends by itself (its command ends after {@code runs}, then the grace); past that it failed. */
@@ -343,7 +337,7 @@ final class ExecdProbes implements EndpointProbes {
                 for (long at : scheduleMs()) {
                     double left = at - r.now();
                     if (left > 0) Thread.sleep((long) left);
-                    String marker = marker(i++);
+                    String marker = Printer.marker(i++);
                     markers.add(marker);
                     sent.put(marker, r.now());
                     awaitPty(t.pty.stdin(marker.getBytes(StandardCharsets.UTF_8)), "stdin");
@@ -361,7 +355,7 @@ final class ExecdProbes implements EndpointProbes {
             if (shared != null) shared.close();
             shared = openTerminal(null);
         }
-        String marker = marker(0);
+        String marker = Printer.marker(0);
         shared.current = r;
         try {
             double t = r.now();
@@ -381,13 +375,6 @@ final class ExecdProbes implements EndpointProbes {
             own.close();
             terminals.remove(own);
         }
-    }
-
-    private static String marker(int i) {
-        StringBuilder sb = new StringBuilder("q");
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        for (int k = 0; k < 6; k++) sb.append((char) ('a' + rnd.nextInt(26)));
-        return sb.append(i).append('z').toString();
     }
 
     @Override

@@ -3,9 +3,17 @@ package dev.sandtable.latency;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
-/** The evidence trials' printing script: {@code p<i> <epoch ns>} at each scheduled instant (GNU date). */
+/** What the evidence trials produce: the printing script ({@code p<i> <epoch ns>} at each scheduled instant, GNU date) and typed markers. */
 final class Printer {
     private Printer() {
+    }
+
+    /** A unique marker to type and find in the echo: {@code q}, six random letters, {@code i}, {@code z}. */
+    static String marker(int i) {
+        StringBuilder sb = new StringBuilder("q");
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int k = 0; k < 6; k++) sb.append((char) ('a' + rnd.nextInt(26)));
+        return sb.append(i).append('z').toString();
     }
 
     /** A shell script printing {@code p<i> $(date +%s%N)} at each of {@code at} (ms after it starts). */

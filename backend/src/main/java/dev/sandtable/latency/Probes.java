@@ -131,13 +131,7 @@ final class Probes implements EndpointProbes {
     }
 
     private Frame need(Frame f, TrialRecorder r, String what) {
-        if (f != null) return f;
-        String err = r.error();
-        throw new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, err != null ? err
-                : r.ended() ? "the stream ended before " + what
-                : !r.headersArrived() ? "no response at all (not even headers) within " + settings.callTimeout().toMillis()
-                        + " ms: the stream never started (deadline passed)"
-                : "no " + what + " within " + settings.callTimeout().toMillis() + " ms (deadline passed)");
+        return r.need(f, what, settings.callTimeout().toMillis());
     }
 
     /** Waits for a stream the server was asked to end at {@code serverTimeout}; past this side's deadline it failed. */
@@ -217,7 +211,7 @@ final class Probes implements EndpointProbes {
                 int i = 0;
                 for (long at : scheduleMs()) {
                     sleepUntil(r, at);
-                    String marker = marker(i++);
+                    String marker = Printer.marker(i++);
                     sent.put(marker, r.now());
                     s.sendInput(tag, "pty", marker);
                 }
@@ -229,7 +223,7 @@ final class Probes implements EndpointProbes {
             // the echo on the long-lived terminal (as an SDK keeps one), then a terminal of its own for the time to create
             String shared = "t" + id;
             SessionStream term = session(StreamKind.PTY, () -> ptyStart(shared), "process.Process/Start");
-            String marker = marker(0);
+            String marker = Printer.marker(0);
             term.lend(r);
             try {
                 double t = r.now();
@@ -246,13 +240,6 @@ final class Probes implements EndpointProbes {
         } finally {
             quietKill(tag);
         }
-    }
-
-    private String marker(int i) {
-        StringBuilder sb = new StringBuilder("q");
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        for (int k = 0; k < 6; k++) sb.append((char) ('a' + rnd.nextInt(26)));
-        return sb.append(i).append('z').toString();
     }
 
     // ---------------------------------------------------------------- Start and Connect

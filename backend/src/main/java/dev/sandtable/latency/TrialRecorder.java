@@ -201,6 +201,20 @@ final class TrialRecorder implements StreamListener {
         }
     }
 
+    /**
+     * {@code f}, or the reason there is none as a failure: the stream's error, its end, no response at all, or the
+     * deadline ({@code timeoutMs}) passed.
+     */
+    Frame need(Frame f, String what, long timeoutMs) {
+        if (f != null) return f;
+        String err = error();
+        throw new dev.sandtable.spi.SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, err != null ? err
+                : ended() ? "the stream ended before " + what
+                : !headersArrived() ? "no response at all (not even headers) within " + timeoutMs
+                + " ms: the stream never started (deadline passed)"
+                : "no " + what + " within " + timeoutMs + " ms (deadline passed)");
+    }
+
     /** Waits for the stream's end; false at the deadline. */
     synchronized boolean awaitEnd(long deadlineNanos) throws InterruptedException {
         while (ending == null) {

@@ -150,7 +150,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             if (res.getHeader("Content-Length") == null && res.statusCode() != 204) resp.setChunked(true);
             // a client that goes away mid-stream (the latency probes cancel SSE streams) ends the upstream call too,
             // so the pipe does not write the rest of the stream into a closed response
-            resp.closeHandler(v -> res.request().reset());
+            resp.closeHandler(v -> {
+                if (!resp.ended()) res.request().reset();
+            });
             res.pipeTo(resp);
         }).onFailure(e -> {
             record("the test server's execd proxy failed: " + e);
