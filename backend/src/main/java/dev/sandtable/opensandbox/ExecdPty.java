@@ -35,6 +35,8 @@ public final class ExecdPty implements AutoCloseable {
     /** The close code execd sends the holder a {@code takeover=1} connection evicts. */
     public static final int TAKEN_OVER = 4001;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long after the upgrade the {@code connected} frame may take. */
+    static final Duration CONNECTED_TIMEOUT = Duration.ofSeconds(35);
 
     /** What the connection reports, on the HTTP client's threads, in the order execd sent it. */
     public interface Listener {
@@ -100,7 +102,8 @@ public final class ExecdPty implements AutoCloseable {
         this.listener = listener;
     }
 
-    static CompletableFuture<ExecdPty> connect(HttpClient http, URI uri, Map<String, String> headers, String sessionId, Listener listener) {
+    static CompletableFuture<ExecdPty> connect(HttpClient http, URI uri, Map<String, String> headers, String sessionId, Listener listener,
+                                               Duration connectedTimeout) {
         ExecdPty pty = new ExecdPty(sessionId, uri.toString(), listener);
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
         try {
@@ -114,9 +117,9 @@ public final class ExecdPty implements AutoCloseable {
             else pty.opened(ws);
         });
         // a server that upgrades but never says "connected" must not leave the caller waiting
-        pty.connected.orTimeout(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS).whenComplete((p, e) -> {
-            if (e instanceof java.util.concurrent.TimeoutException) pty.fail(new SandtableException(ErrorCode.UNAVAILABLE,
-                    "execd at " + pty.where + " accepted the PTY WebSocket but never sent its 'connected' frame"));
+        CompletableFuture.delayedExecutor(connectedTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!pty.connected.isDone()) pty.fail(new SandtableException(ErrorCode.UNAVAILABLE,
+                    "execd at " + pty.where + " did not send its PTY 'connected' frame within " + connectedTimeout.toMillis() + " ms"));
         });
         return pty.connected;
     }

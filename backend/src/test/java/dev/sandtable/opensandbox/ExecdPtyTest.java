@@ -221,6 +221,20 @@ class ExecdPtyTest {
     }
 
     @Test
+    void aServerThatNeverSaysConnectedFailsTheOpenInsteadOfHanging() throws Exception {
+        server.ptySilent(true);
+        ExecdClient execd = get(backend.execd(sandbox));
+        execd.ptyConnectedTimeout(Duration.ofMillis(500));
+        String id = get(execd.createPty(null, null));
+        Recorder r = new Recorder();
+        SandtableException e = failure(execd.connectPty(id, ExecdPty.Options.pty(), r));
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("did not send its PTY 'connected' frame within 500 ms"), e.getMessage());
+        assertEquals(-1, (int) get(r.closed));
+        get(execd.deletePty(id));
+    }
+
+    @Test
     void aDroppedConnectionReattachesToTheSameShell() throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         List<TerminalState> states = new CopyOnWriteArrayList<>();

@@ -60,6 +60,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             OpenApiSpec.parse("opensandbox/pty-api.yml", resource("/opensandbox/pty-api.yml")));
     /** False: execd has no PTY routes (an older execd): {@code /pty...} answers 404 as gin does for an unknown route. */
     public volatile boolean ptySupported = true;
+    private volatile boolean closing;
     private final List<String> violations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
     private final Map<String, Box> sandboxes = new LinkedHashMap<>();
@@ -112,6 +113,11 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         ptyRoutes.inject = frame;
     }
 
+    /** Makes the next PTY WebSockets upgrade but never send a frame. */
+    public void ptySilent(boolean silent) {
+        ptyRoutes.silent = silent;
+    }
+
     private void execdFront(io.vertx.core.http.HttpServerRequest req) {
         java.util.regex.Matcher m = EXECD.matcher(req.path());
         if (!m.matches() || !m.group(2).startsWith("/pty")) {
@@ -145,7 +151,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             if (res.getHeader("Content-Length") == null && res.statusCode() != 204) resp.setChunked(true);
             res.pipeTo(resp);
         }).onFailure(e -> {
-            record("the test server's execd proxy failed: " + e);
+            if (!closing) record("the test server's execd proxy failed: " + e); // not a request cut off by close()
             req.response().setStatusCode(502).end();
         });
     }
@@ -629,6 +635,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         server.stop(0);
         shells.values().forEach(Process::destroyForcibly);
         ptyRoutes.close();
