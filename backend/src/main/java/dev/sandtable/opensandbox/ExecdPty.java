@@ -85,6 +85,23 @@ public final class ExecdPty implements AutoCloseable {
         }
     }
 
+    /**
+     * The WebSocket upgrade was answered with a status execd does not give (e.g. 400 from an OpenSandbox server
+     * proxy that does not pass WebSockets on): PTYs cannot be reached this way.
+     */
+    public static final class UpgradeRefused extends SandtableException {
+        private final int status;
+
+        UpgradeRefused(int status, SandtableException e) {
+            super(ErrorCode.UNSUPPORTED, e.getMessage());
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     private final String sessionId;
     private final String where;
     private final Listener listener;
@@ -227,7 +244,8 @@ public final class ExecdPty implements AutoCloseable {
             String text = body instanceof String s ? s : body instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : "";
             if (status == 409) return new SandtableException(ErrorCode.INVALID_STATE, "another client is already connected to PTY session "
                     + sessionId + " (execd answered 409; one WebSocket per session)");
-            return ExecdClient.status(where, status, text, "attaching to PTY session " + sessionId);
+            if (status == 401 || status == 403 || status == 404) return ExecdClient.status(where, status, text, "attaching to PTY session " + sessionId);
+            return new UpgradeRefused(status, ExecdClient.status(where, status, text, "opening the PTY WebSocket"));
         }
         return ExecdClient.unreachable(where, c);
     }

@@ -59,7 +59,8 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     /**
      * Opens the PTY; when this execd has no PTY routes ({@code POST /pty} answers 404, or 501 where PTYs are not
-     * supported) it falls back to the line-mode {@link ExecdTerminalSession}, whose banner says why.
+     * supported), or the way to it refuses the WebSocket upgrade ({@link ExecdPty.UpgradeRefused}), it falls back to
+     * the line-mode {@link ExecdTerminalSession}, whose banner says why.
      */
     static CompletableFuture<TerminalSession> start(ExecdClient execd, TerminalRequest request) {
         String command;
@@ -69,7 +70,10 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
             return CompletableFuture.failedFuture(e);
         }
         return execd.createPty(request.cwd(), command).handle((id, failure) -> {
-            if (failure == null) return attach(execd, id, request);
+            if (failure == null) return attach(execd, id, request).exceptionallyCompose(e -> {
+                if (!(SandtableException.of(e) instanceof ExecdPty.UpgradeRefused refused)) return CompletableFuture.failedFuture(e);
+                return ExecdTerminalSession.start(execd, request, "the PTY WebSocket upgrade was refused with HTTP " + refused.status());
+            });
             SandtableException e = SandtableException.of(failure);
             if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.UNSUPPORTED)
                 return ExecdTerminalSession.start(execd, request, "this execd has no PTY sessions: POST /pty answered "

@@ -167,6 +167,21 @@ class ExecdPtyTest {
     }
 
     @Test
+    void aRefusedWebSocketUpgradeFallsBackToLineModeAndSaysWhy() throws Exception {
+        server.refuseWebSockets = true;
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        assertInstanceOf(ExecdTerminalSession.class, t);
+        Screen screen = new Screen(t);
+        screen.await("line mode (the PTY WebSocket upgrade was refused with HTTP 400)");
+        get(t.write("echo $((40+2))\r".getBytes()));
+        screen.await("42\r\n");
+        t.close();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the unused PTY session is deleted in the background
+        while (server.requests().stream().noneMatch(r -> r.startsWith("DELETE execd /pty/")) && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(server.requests().stream().anyMatch(r -> r.startsWith("DELETE execd /pty/")), server.requests().toString());
+    }
+
+    @Test
     void aSecondClientIsRefusedUnlessItTakesTheSessionOver() throws Exception {
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));

@@ -60,6 +60,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             OpenApiSpec.parse("opensandbox/pty-api.yml", resource("/opensandbox/pty-api.yml")));
     /** False: execd has no PTY routes (an older execd): {@code /pty...} answers 404 as gin does for an unknown route. */
     public volatile boolean ptySupported = true;
+    /** True: WebSocket upgrades to execd answer 400 as an OpenSandbox server proxy without WebSocket support does. */
+    public volatile boolean refuseWebSockets;
     private volatile boolean closing;
     private final List<String> violations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
@@ -132,6 +134,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         if (!execdToken.equals(req.getHeader("X-EXECD-ACCESS-TOKEN")))
             record("execd " + req.method() + " " + path + " without the access token the endpoint's headers gave");
         if (!ptySupported) req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found");
+        else if (refuseWebSockets && "websocket".equalsIgnoreCase(req.getHeader("Upgrade")))
+            req.response().setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"detail\":\"Websocket upgrade is not supported yet\"}");
         else ptyRoutes.handle(req, path);
     }
 
