@@ -182,6 +182,21 @@ class ExecdPtyTest {
     }
 
     @Test
+    void aSignalReachesTheProgramAndTheExitFrameCarriesItsCode() throws Exception {
+        ExecdClient execd = get(backend.execd(sandbox));
+        String id = get(execd.createPty(null, "echo started; sleep 30; echo not-interrupted"));
+        Recorder r = new Recorder();
+        ExecdPty pty = get(execd.connectPty(id, ExecdPty.Options.pty(), r));
+        r.await("started");
+        get(pty.signal("SIGINT"));
+        assertEquals(1000, (int) get(r.closed), "execd closes normally after the exit frame");
+        assertEquals(130, (int) get(r.exit), "bash -c ended by SIGINT");
+        assertTrue(!r.text().contains("not-interrupted"), r.text());
+        assertEquals(false, get(execd.ptyStatus(id)).running());
+        get(execd.deletePty(id));
+    }
+
+    @Test
     void aSecondClientIsRefusedUnlessItTakesTheSessionOver() throws Exception {
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));
@@ -277,6 +292,7 @@ class ExecdPtyTest {
     static final class Recorder implements ExecdPty.Listener {
         final StringBuilder out = new StringBuilder();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
         volatile SandtableException failure;
 
         @Override
@@ -287,6 +303,11 @@ class ExecdPtyTest {
 
         @Override
         public void exit(int code) {
+            exit.complete(code);
+        }
+
+        synchronized String text() {
+            return out.toString();
         }
 
         @Override

@@ -161,7 +161,10 @@ final class ExecdPtyTestRoutes {
                     if (f.path("cols").asInt() > 0 && f.path("rows").asInt() > 0)
                         process.setWinSize(new WinSize(f.get("cols").asInt(), f.get("rows").asInt()));
                 }
-                case "signal" -> signal(f.path("signal").asText());
+                case "signal" -> {
+                    String name = f.path("signal").asText();
+                    Thread.ofVirtual().start(() -> signal(name)); // runs kill(1): not on the event loop
+                }
                 case "ping" -> text(ws, JSON.createObjectNode().put("type", "pong"));
                 case "stdin" -> stdin(ws, Buffer.buffer().appendByte(ExecdPty.STDIN).appendString(f.path("data").asText()));
                 default -> text(ws, JSON.createObjectNode().put("type", "error").put("code", "INVALID_FRAME")
@@ -177,7 +180,8 @@ final class ExecdPtyTestRoutes {
             };
             if (sig == null || process == null) return;
             try {
-                new ProcessBuilder("kill", "-" + sig, "-" + process.pid()).start().waitFor();
+                int rc = new ProcessBuilder("kill", "-s", sig, "--", "-" + process.pid()).start().waitFor();
+                if (rc != 0) server.record("execd PTY: kill -s " + sig + " -- -" + process.pid() + " failed with " + rc);
             } catch (IOException e) {
                 server.record("execd PTY: cannot signal: " + e);
             } catch (InterruptedException e) {
