@@ -51,6 +51,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     private volatile long received;
     private volatile Consumer<TerminalState> stateListener = s -> {
     };
+    private volatile TerminalState current = TerminalState.CONNECTED;
 
     private ExecdPtyTerminalSession(ExecdClient execd, String sessionId) {
         this.execd = execd;
@@ -203,6 +204,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     }
 
     private void state(TerminalState s) {
+        current = s;
         stateListener.accept(s);
     }
 
@@ -249,7 +251,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     public void onState(Consumer<TerminalState> listener) {
         stateListener = listener == null ? s -> {
         } : listener;
-        stateListener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
+        stateListener.accept(current);
     }
 
     /** Drops the WebSocket as a network failure would (tests: reattaching). */
