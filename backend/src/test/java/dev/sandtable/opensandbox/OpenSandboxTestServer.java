@@ -93,6 +93,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
 
     public OpenSandboxTestServer(String apiKey) {
         this.apiKey = apiKey;
+        // as execd (Go) does: without TCP_NODELAY every streamed event waits for the client's delayed ACK (~40 ms);
+        // read once, when the JDK's first HttpServer is made
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
