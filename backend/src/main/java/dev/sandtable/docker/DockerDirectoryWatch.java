@@ -3,6 +3,7 @@ package dev.sandtable.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.sandtable.dirwatch.InotifyLines;
 import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.FsEvent;
@@ -71,7 +72,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
         String s = "P=\"$1\"\n"
                 + "[ -d \"$P\" ] || { echo \"@error no directory $P in the sandbox\"; echo \"no directory $P in the sandbox\" >&2; exit 2; }\n"
                 + "if command -v inotifywait >/dev/null 2>&1; then echo '@mode inotifywait'; exec inotifywait -m -q " + recursive
-                + " --format '%e|%w%f' -e create,modify,delete,move,attrib \"$P\"; fi\n"
+                + " --format '" + InotifyLines.INOTIFYWAIT_FORMAT + "' -e " + InotifyLines.INOTIFYWAIT_EVENTS + " \"$P\"; fi\n"
                 + (r.recursive() ? "" : "if command -v inotifyd >/dev/null 2>&1; then echo '@mode inotifyd'; exec inotifyd - \"$P:cewdnmy\"; fi\n")
                 + "echo '@mode poll " + poll.toMillis() + "'\n"
                 + "while :; do echo '@scan'; find \"$P\" " + depth + " -exec stat -c '%i|%s|%y|%F|%n' {} + 2>/dev/null; echo '@end'; sleep " + secs + "; done\n";
@@ -155,10 +156,10 @@ final class DockerDirectoryWatch implements DirectoryWatch {
                 listing.line(l);
             }
         } else if (mode.equals("inotifywait")) {
-            FsEvent e = TreeListing.inotifywait(l, request.path(), now);
+            FsEvent e = InotifyLines.inotifywait(l, request.path(), now);
             if (e != null) listener.onEvent(e);
         } else if (mode.equals("inotifyd")) {
-            FsEvent e = TreeListing.inotifyd(l, request.path(), now);
+            FsEvent e = InotifyLines.inotifyd(l, request.path(), now);
             if (e != null) listener.onEvent(e);
         }
     }

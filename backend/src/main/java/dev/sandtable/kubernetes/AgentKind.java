@@ -32,7 +32,7 @@ public enum AgentKind {
             List.of("spec.warmpool", "spec.sandboxTemplateRef.name", "status.sandbox.name", "status.conditions[].type",
                     "status.conditions[].status", "status.conditions[].reason", "status.conditions[].message",
                     "status.conditions[].lastTransitionTime")),
-    // OpenSandbox's CRDs (sandbox-systems.md section 1.4): read only, v1alpha1 only.
+    // OpenSandbox's CRDs (sandbox-systems.md section 1.4), v1alpha1 only.
     BATCH_SANDBOX("sandbox.opensandbox.io", "batchsandboxes", "BatchSandbox",
             List.of("spec.replicas", "spec.poolRef", "spec.expireTime", "spec.pause", "status.phase", "status.replicas",
                     "status.allocated", "status.ready", "status.conditions[].type", "status.conditions[].status",

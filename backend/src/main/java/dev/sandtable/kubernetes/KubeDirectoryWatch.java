@@ -1,5 +1,8 @@
 package dev.sandtable.kubernetes;
 
+import dev.sandtable.dirwatch.FileStamp;
+import dev.sandtable.dirwatch.InotifyLines;
+import dev.sandtable.dirwatch.ListingDiff;
 import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.FsEvent;
@@ -29,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A directory watch in a pod. With {@code inotifywait} in the image: one long exec of {@code inotifywait -m} whose
- * lines become events. Without it: an exec of {@code find … -exec stat} every {@link #POLL_INTERVAL}, diffed.
+ * lines become events ({@link InotifyLines}). Without it: an exec of {@code find … -exec stat} every {@link #POLL_INTERVAL},
+ * diffed by {@link ListingDiff}.
  */
 final class KubeDirectoryWatch implements DirectoryWatch {
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
@@ -63,13 +67,13 @@ final class KubeDirectoryWatch implements DirectoryWatch {
     static List<String> inotifyCommand(WatchRequest r) {
         List<String> c = new ArrayList<>(List.of("inotifywait", "-m", "-q"));
         if (r.recursive()) c.add("-r");
-        c.addAll(List.of("-e", "create,modify,delete,moved_from,moved_to,attrib", "--format", "%e|%w%f", r.path()));
+        c.addAll(List.of("-e", InotifyLines.INOTIFYWAIT_EVENTS, "--format", InotifyLines.INOTIFYWAIT_FORMAT, r.path()));
         return c;
     }
 
     static List<String> pollCommand(WatchRequest r) {
         String depth = r.recursive() ? "" : " -maxdepth 1";
-        return List.of("sh", "-c", "find \"$0\" -mindepth 1" + depth + " -exec stat -c '%Y %s %n' {} +", r.path());
+        return List.of("sh", "-c", "find \"$0\" -mindepth 1" + depth + " -exec stat -c '%Y %s %F|%n' {} +", r.path());
     }
 
     private void inotify(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, ExecutorService io, Instant asked) {
@@ -80,7 +84,7 @@ final class KubeDirectoryWatch implements DirectoryWatch {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(e.getOutput(), StandardCharsets.UTF_8))) {
                 String line;
                 while (open && (line = r.readLine()) != null) {
-                    FsEvent ev = parseInotify(line, request.path(), clock.instant());
+                    FsEvent ev = InotifyLines.inotifywait(line, request.path(), clock.instant());
                     if (ev != null) listener.onEvent(ev);
                 }
                 end(null);
@@ -90,35 +94,16 @@ final class KubeDirectoryWatch implements DirectoryWatch {
         });
     }
 
-    static FsEvent parseInotify(String line, String root, Instant at) {
-        int bar = line.lastIndexOf('|', line.indexOf('/') < 0 ? line.length() : line.indexOf('/'));
-        if (bar < 0) return null;
-        String events = line.substring(0, bar);
-        String path = relative(line.substring(bar + 1), root);
-        FsEvent.FsEventType type;
-        if (events.contains("CREATE")) type = FsEvent.FsEventType.CREATE;
-        else if (events.contains("DELETE")) type = FsEvent.FsEventType.REMOVE;
-        else if (events.contains("MOVED")) type = FsEvent.FsEventType.RENAME;
-        else if (events.contains("MODIFY")) type = FsEvent.FsEventType.WRITE;
-        else if (events.contains("ATTRIB")) type = FsEvent.FsEventType.CHMOD;
-        else return null;
-        return new FsEvent(at, type, path, null);
-    }
-
-    static String relative(String path, String root) {
-        String r = root.endsWith("/") ? root : root + "/";
-        return path.startsWith(r) ? path.substring(r.length()) : path;
-    }
-
     private void poll(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, ScheduledExecutorService timer, Instant asked) {
-        Map<String, String> first = listing(client, ns, pod);
-        Map<String, String>[] last = new Map[]{first};
+        Map<String, FileStamp> first = listing(client, ns, pod);
+        @SuppressWarnings("unchecked")
+        Map<String, FileStamp>[] last = new Map[]{first};
         listener.onState(new WatchState.Started(clock.instant(), Duration.between(asked, clock.instant())));
         poller = timer.scheduleWithFixedDelay(() -> {
             if (!open) return;
             try {
-                Map<String, String> now = listing(client, ns, pod);
-                for (FsEvent e : diff(last[0], now, clock.instant())) listener.onEvent(e);
+                Map<String, FileStamp> now = listing(client, ns, pod);
+                for (FsEvent e : ListingDiff.diff(last[0], now, clock.instant())) listener.onEvent(e);
                 last[0] = now;
             } catch (RuntimeException e) {
                 end(new SandtableException(ErrorCode.UNAVAILABLE, "polling " + request.path() + " failed: " + e.getMessage()));
@@ -126,30 +111,26 @@ final class KubeDirectoryWatch implements DirectoryWatch {
         }, POLL_INTERVAL.toMillis(), POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private Map<String, String> listing(KubernetesClient client, String ns, KubernetesBackend.PodRef pod) {
+    private Map<String, FileStamp> listing(KubernetesClient client, String ns, KubernetesBackend.PodRef pod) {
         Run r = run(client, ns, pod, pollCommand(request));
         return parseListing(r.out(), request.path());
     }
 
-    /** "MTIME SIZE PATH" lines as path to "MTIME SIZE". */
-    static Map<String, String> parseListing(String out, String root) {
-        Map<String, String> m = new HashMap<>();
+    /** "MTIME SIZE TYPE|PATH" lines ({@code stat -c '%Y %s %F|%n'}) as stamps by relative path; other lines are skipped. */
+    static Map<String, FileStamp> parseListing(String out, String root) {
+        Map<String, FileStamp> m = new HashMap<>();
         for (String line : out.split("\n")) {
             String[] parts = line.split(" ", 3);
-            if (parts.length == 3) m.put(relative(parts[2], root), parts[0] + " " + parts[1]);
+            int bar = parts.length == 3 ? parts[2].indexOf('|') : -1;
+            if (bar < 0) continue;
+            try {
+                m.put(ListingDiff.relative(parts[2].substring(bar + 1), root), new FileStamp(null, Long.parseLong(parts[1]),
+                        Instant.ofEpochSecond(Long.parseLong(parts[0])), 0, parts[2].substring(0, bar).contains("directory")));
+            } catch (NumberFormatException e) {
+                // a line cut short
+            }
         }
         return m;
-    }
-
-    static List<FsEvent> diff(Map<String, String> before, Map<String, String> now, Instant at) {
-        List<FsEvent> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : now.entrySet()) {
-            String old = before.get(e.getKey());
-            if (old == null) out.add(new FsEvent(at, FsEvent.FsEventType.CREATE, e.getKey(), null));
-            else if (!old.equals(e.getValue())) out.add(new FsEvent(at, FsEvent.FsEventType.WRITE, e.getKey(), null));
-        }
-        for (String k : before.keySet()) if (!now.containsKey(k)) out.add(new FsEvent(at, FsEvent.FsEventType.REMOVE, k, null));
-        return out;
     }
 
     private record Run(int exit, String out) {

@@ -205,8 +205,8 @@ public final class KubernetesBackend implements Backend {
     public Capabilities capabilities() {
         Capabilities c = Capabilities.all();
         String snaps = "Kubernetes sandboxes have no snapshots in Sandtable (agent-sandbox keeps only volumes, on suspend; "
-                + "OpenSandbox SandboxSnapshots are shown read-only, take them through the OpenSandbox server)";
-        c = c.without(Operation.SNAPSHOT, snaps).without(Operation.RESTORE, snaps).without(Operation.DELETE_SNAPSHOT, snaps)
+                + "OpenSandbox SandboxSnapshots are taken and restored through the OpenSandbox server)";
+        c = c.without(Operation.SNAPSHOT, snaps).without(Operation.RESTORE, snaps)
                 .without(Operation.TEMPLATE_CREATE, "SandboxTemplates are written as YAML and applied with kubectl")
                 .without(Operation.TEMPLATE_DELETE, "delete SandboxTemplates with kubectl");
         Discovery.Result d = discovered;
@@ -214,8 +214,10 @@ public final class KubernetesBackend implements Backend {
                 : "the agent-sandbox CRDs (agents.x-k8s.io) are not installed on the cluster of context '" + context + "'";
         if (d == null || !d.has(AgentKind.SANDBOX) || !d.has(AgentKind.TEMPLATE)) c = c.without(Operation.CREATE, why);
         if (d == null || !d.has(AgentKind.SANDBOX)) c = c.without(Operation.PAUSE, why).without(Operation.RESUME, why);
-        if (d == null || !d.has(AgentKind.WARM_POOL)) c = c.without(Operation.POOL_CREATE, why).without(Operation.POOL_RESIZE, why)
-                .without(Operation.POOL_DELETE, why);
+        if (d == null || !d.has(AgentKind.SANDBOX_SNAPSHOT)) c = c.without(Operation.DELETE_SNAPSHOT, snaps);
+        if (d == null || !d.has(AgentKind.WARM_POOL)) c = c.without(Operation.POOL_CREATE, why);
+        if (d == null || !d.has(AgentKind.WARM_POOL) && !d.has(AgentKind.OPENSANDBOX_POOL))
+            c = c.without(Operation.POOL_RESIZE, why).without(Operation.POOL_DELETE, why);
         if (d == null || !d.has(AgentKind.CLAIM)) c = c.without(Operation.POOL_CLAIM, why).without(Operation.POOL_RELEASE, why);
         else if (firstSync.isDone() && (!caches.has(AgentKind.CLAIM) || !caches.has(AgentKind.SANDBOX)))
             c = c.without(Operation.POOL_CLAIM, "a claim is followed through SandboxClaims and Sandboxes, and namespace '" + namespace
@@ -516,9 +518,16 @@ public final class KubernetesBackend implements Backend {
         return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.RESTORE).orElseThrow()));
     }
 
+    /** Deletes an OpenSandbox SandboxSnapshot (the only snapshots a cluster shows here). */
     @Override
     public CompletableFuture<Void> deleteSnapshot(String snapshot) {
-        return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.DELETE_SNAPSHOT).orElseThrow()));
+        if (!capabilities().supports(Operation.DELETE_SNAPSHOT))
+            return CompletableFuture.failedFuture(new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.DELETE_SNAPSHOT).orElseThrow()));
+        return async("deleting SandboxSnapshot " + snapshot, () -> {
+            if (agent(AgentKind.SANDBOX_SNAPSHOT, snapshot).delete().isEmpty())
+                throw new SandtableException(ErrorCode.NOT_FOUND, "no SandboxSnapshot named '" + snapshot + "' in namespace '" + namespace + "'");
+            return null;
+        });
     }
 
     /** A SandboxWarmPool of {@code minIdle} replicas ({@code maxSize} has no counterpart in agent-sandbox). */
@@ -540,20 +549,37 @@ public final class KubernetesBackend implements Backend {
         });
     }
 
-    /** Sets the pool's {@code spec.replicas} to {@code minIdle}: the number of warm, unclaimed sandboxes it keeps. */
+    /**
+     * A SandboxWarmPool gets {@code spec.replicas = minIdle}: the number of warm, unclaimed sandboxes it keeps. An
+     * OpenSandbox Pool gets {@code capacitySpec.bufferMin = minIdle} and {@code poolMax = maxSize}, with
+     * {@code bufferMax} raised and {@code poolMin} lowered as far as the two need to stay consistent.
+     */
     @Override
     public CompletableFuture<Pool> resizePool(String pool, int minIdle, int maxSize) {
         if (minIdle < 0) return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_ARGUMENT, "a warm pool cannot have fewer than 0 replicas"));
-        return async("resizing SandboxWarmPool " + pool, () -> caches.poolModel(editSpec(AgentKind.WARM_POOL, pool, s -> s.put("replicas", minIdle))));
+        return async("resizing pool " + pool, () -> {
+            if (!isOpenSandboxPool(pool)) return caches.poolModel(editSpec(AgentKind.WARM_POOL, pool, s -> s.put("replicas", minIdle)));
+            if (maxSize < minIdle)
+                throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "an OpenSandbox Pool's poolMax (" + maxSize
+                        + ") cannot be below its bufferMin (" + minIdle + ")");
+            return OpenSandboxCrds.pool(editSpec(AgentKind.OPENSANDBOX_POOL, pool, s -> s.put("capacitySpec",
+                    OpenSandboxCrds.resized(s.get("capacitySpec"), minIdle, maxSize))));
+        });
     }
 
     @Override
     public CompletableFuture<Void> deletePool(String pool) {
-        return async("deleting SandboxWarmPool " + pool, () -> {
-            if (agent(AgentKind.WARM_POOL, pool).delete().isEmpty())
-                throw new SandtableException(ErrorCode.NOT_FOUND, "no SandboxWarmPool named '" + pool + "' in namespace '" + namespace + "'");
+        return async("deleting pool " + pool, () -> {
+            AgentKind k = isOpenSandboxPool(pool) ? AgentKind.OPENSANDBOX_POOL : AgentKind.WARM_POOL;
+            if (agent(k, pool).delete().isEmpty())
+                throw new SandtableException(ErrorCode.NOT_FOUND, "no " + k.kind() + " named '" + pool + "' in namespace '" + namespace + "'");
             return null;
         });
+    }
+
+    /** An OpenSandbox Pool, and no SandboxWarmPool of that name (which wins, as the table lists it first). */
+    private boolean isOpenSandboxPool(String pool) {
+        return caches.get(AgentKind.WARM_POOL, pool) == null && caches.get(AgentKind.OPENSANDBOX_POOL, pool) != null;
     }
 
     /**
@@ -566,6 +592,9 @@ public final class KubernetesBackend implements Backend {
         CompletableFuture<Claim> result = new CompletableFuture<>();
         long[] start = {0};
         async("claiming from SandboxWarmPool " + pool, () -> {
+            if (isOpenSandboxPool(pool))
+                throw new SandtableException(ErrorCode.UNSUPPORTED, "'" + pool + "' is an OpenSandbox Pool: its members are taken by "
+                        + "BatchSandboxes with poolRef '" + pool + "', which the OpenSandbox server creates (claims here go through SandboxWarmPools)");
             if (!capabilities().supports(Operation.POOL_CLAIM))
                 throw new SandtableException(ErrorCode.UNSUPPORTED, capabilities().whyNot(Operation.POOL_CLAIM).orElseThrow());
             GenericKubernetesResource wp = caches.get(AgentKind.WARM_POOL, pool);

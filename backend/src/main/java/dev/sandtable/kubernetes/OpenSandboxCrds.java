@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * OpenSandbox's custom resources ({@code sandbox.opensandbox.io/v1alpha1}, sandbox-systems.md section 1.4) as model
- * records, read only. Every field read here is listed in {@link AgentKind} and checked against the CRDs.
+ * records. Every field read here is listed in {@link AgentKind} and checked against the CRDs.
  */
 public final class OpenSandboxCrds {
     /** BatchSandbox ids carry this prefix, so one never shares an id with an agent-sandbox Sandbox or a pod. */
@@ -105,6 +105,24 @@ public final class OpenSandboxCrds {
                 .filter(java.util.Objects::nonNull).map(Object::toString).findFirst().orElse(null);
         return new Snapshot(m.getName(), m.getName(), source == null ? null : BATCH_PREFIX + source, source, null,
                 SnapshotKind.OCI_IMAGE, state, 0, 0, Fields.instant(m.getCreationTimestamp()), image);
+    }
+
+    /**
+     * A Pool's {@code capacitySpec} with {@code bufferMin} and {@code poolMax} set, {@code bufferMax} raised to at least
+     * {@code bufferMin} and {@code poolMin} lowered to at most {@code poolMax}; other keys are kept.
+     */
+    public static Map<String, Object> resized(Object capacitySpec, int bufferMin, int poolMax) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (capacitySpec instanceof Map<?, ?> m) m.forEach((k, v) -> c.put(String.valueOf(k), v));
+        c.put("bufferMin", bufferMin);
+        c.put("poolMax", poolMax);
+        c.put("bufferMax", Math.max(bufferMin, number(c.get("bufferMax"))));
+        c.put("poolMin", Math.min(poolMax, number(c.get("poolMin"))));
+        return c;
+    }
+
+    private static int number(Object v) {
+        return v instanceof Number n ? n.intValue() : 0;
     }
 
     private static int orZero(Integer v, int dflt) {

@@ -30,12 +30,18 @@ public final class ExecdClient {
     private final HttpClient http;
     private final String base;
     private final Map<String, String> headers;
+    private volatile Duration ptyConnectedTimeout = ExecdPty.CONNECTED_TIMEOUT;
 
     public ExecdClient(HttpClient http, URI base, Map<String, String> headers) {
         this.http = http;
         String s = base.toString();
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         this.headers = Map.copyOf(headers);
+    }
+
+    /** Test knob: how long {@link #connectPty} waits for the {@code connected} frame. */
+    void ptyConnectedTimeout(Duration timeout) {
+        this.ptyConnectedTimeout = timeout;
     }
 
     public String base() {
@@ -121,7 +127,7 @@ public final class ExecdClient {
      */
     public CompletableFuture<ExecdPty> connectPty(String id, ExecdPty.Options options, ExecdPty.Listener listener) {
         String ws = base.replaceFirst("^http", "ws") + "/pty/" + OpenSandboxApi.enc(id) + "/ws" + options.query();
-        return ExecdPty.connect(http, URI.create(ws), headers, id, listener);
+        return ExecdPty.connect(http, URI.create(ws), headers, id, listener, ptyConnectedTimeout);
     }
 
     /** {@code GET /directories/list?path=}: the directory's entries as execd describes them. */

@@ -1,6 +1,8 @@
 package dev.sandtable.opensandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandtable.dirwatch.FileStamp;
+import dev.sandtable.dirwatch.ListingDiff;
 import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.FsEvent;
 import dev.sandtable.spi.SandtableException;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +22,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The polling fallback for a directory watch: execd has no watch, so its {@code GET /directories/list} is read every
- * interval and successive listings are compared (new path: CREATE; gone: REMOVE; size or modification time changed:
- * WRITE; mode changed: CHMOD). The interval is the resolution, and {@link WatchState.Started} says so: an event
+ * interval and successive listings are compared by {@link ListingDiff} (new path: CREATE; gone: REMOVE; a file's size
+ * or modification time changed: WRITE; mode changed: CHMOD). The interval is the resolution, and {@link WatchState.Started} says so: an event
  * arrives up to one interval late, and several changes to one file within an interval are one event. The latency
  * of an event is its arrival minus the entry's {@code modified_at} (so it includes the wait for the poll).
  */
 public final class ExecdDirectoryWatch implements DirectoryWatch {
     /** How deep a recursive watch lists (execd's {@code depth}). */
     static final int RECURSIVE_DEPTH = 32;
-
-    private record Entry(long size, String modified, long mode) {
-    }
 
     private final ExecdClient execd;
     private final WatchRequest request;
@@ -61,24 +61,22 @@ public final class ExecdDirectoryWatch implements DirectoryWatch {
         });
     }
 
-    private CompletableFuture<Map<String, Entry>> list() {
+    private CompletableFuture<Map<String, FileStamp>> list() {
         String root = request.path().endsWith("/") && request.path().length() > 1 ? request.path().substring(0, request.path().length() - 1) : request.path();
         return execd.listDirectory(root, request.recursive() ? RECURSIVE_DEPTH : 1).thenApply(arr -> {
-            Map<String, Entry> m = new HashMap<>();
-            if (arr != null) for (JsonNode n : arr) {
-                String p = n.path("path").asText("");
-                String rel = p.startsWith(root + "/") ? p.substring(root.length() + 1) : p;
-                m.put(rel, new Entry(n.path("size").asLong(), n.path("modified_at").asText(""), n.path("mode").asLong()));
-            }
+            Map<String, FileStamp> m = new HashMap<>();
+            if (arr != null) for (JsonNode n : arr)
+                m.put(ListingDiff.relative(n.path("path").asText(""), root), new FileStamp(null, n.path("size").asLong(),
+                        time(n.path("modified_at").asText("")), n.path("mode").asLong(), n.path("type").asText("").equals("directory")));
             return m;
         });
     }
 
-    private void run(Map<String, Entry> before) {
+    private void run(Map<String, FileStamp> before) {
         while (open) {
             LockSupport.parkNanos(interval.toNanos());
             if (!open) return;
-            Map<String, Entry> now;
+            Map<String, FileStamp> now;
             try {
                 now = list().get(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -92,34 +90,19 @@ public final class ExecdDirectoryWatch implements DirectoryWatch {
             }
             if (!open) return;
             Instant at = clock.instant();
-            boolean any = false;
-            for (var e : now.entrySet()) {
-                Entry old = before.get(e.getKey());
-                FsEvent.FsEventType type = old == null ? FsEvent.FsEventType.CREATE
-                        : old.size() != e.getValue().size() || !old.modified().equals(e.getValue().modified()) ? FsEvent.FsEventType.WRITE
-                        : old.mode() != e.getValue().mode() ? FsEvent.FsEventType.CHMOD : null;
-                if (type == null) continue;
-                any = true;
-                listener.onEvent(new FsEvent(at, type, e.getKey(), latency(at, e.getValue().modified())));
-            }
-            for (String gone : before.keySet())
-                if (!now.containsKey(gone)) {
-                    any = true;
-                    listener.onEvent(new FsEvent(at, FsEvent.FsEventType.REMOVE, gone, null));
-                }
-            if (!any) listener.onState(new WatchState.Keepalive(at));
+            List<FsEvent> events = ListingDiff.diff(before, now, at);
+            for (FsEvent e : events) listener.onEvent(e);
+            if (events.isEmpty()) listener.onState(new WatchState.Keepalive(at));
             before = now;
         }
     }
 
-    private static Duration latency(Instant at, String modified) {
-        Instant m;
+    private static Instant time(String modified) {
         try {
-            m = java.time.OffsetDateTime.parse(modified).toInstant();
+            return java.time.OffsetDateTime.parse(modified).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
-        return m.isAfter(at) ? null : Duration.between(m, at);
     }
 
     @Override

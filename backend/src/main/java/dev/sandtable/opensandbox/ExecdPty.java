@@ -35,6 +35,8 @@ public final class ExecdPty implements AutoCloseable {
     /** The close code execd sends the holder a {@code takeover=1} connection evicts. */
     public static final int TAKEN_OVER = 4001;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long after the upgrade the {@code connected} frame may take. */
+    static final Duration CONNECTED_TIMEOUT = Duration.ofSeconds(35);
 
     /** What the connection reports, on the HTTP client's threads, in the order execd sent it. */
     public interface Listener {
@@ -83,6 +85,23 @@ public final class ExecdPty implements AutoCloseable {
         }
     }
 
+    /**
+     * The WebSocket upgrade was answered with a status execd does not give (e.g. 400 from an OpenSandbox server
+     * proxy that does not pass WebSockets on): PTYs cannot be reached this way.
+     */
+    public static final class UpgradeRefused extends SandtableException {
+        private final int status;
+
+        UpgradeRefused(int status, SandtableException e) {
+            super(ErrorCode.UNSUPPORTED, e.getMessage());
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     private final String sessionId;
     private final String where;
     private final Listener listener;
@@ -100,7 +119,8 @@ public final class ExecdPty implements AutoCloseable {
         this.listener = listener;
     }
 
-    static CompletableFuture<ExecdPty> connect(HttpClient http, URI uri, Map<String, String> headers, String sessionId, Listener listener) {
+    static CompletableFuture<ExecdPty> connect(HttpClient http, URI uri, Map<String, String> headers, String sessionId, Listener listener,
+                                               Duration connectedTimeout) {
         ExecdPty pty = new ExecdPty(sessionId, uri.toString(), listener);
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
         try {
@@ -114,9 +134,9 @@ public final class ExecdPty implements AutoCloseable {
             else pty.opened(ws);
         });
         // a server that upgrades but never says "connected" must not leave the caller waiting
-        pty.connected.orTimeout(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS).whenComplete((p, e) -> {
-            if (e instanceof java.util.concurrent.TimeoutException) pty.fail(new SandtableException(ErrorCode.UNAVAILABLE,
-                    "execd at " + pty.where + " accepted the PTY WebSocket but never sent its 'connected' frame"));
+        CompletableFuture.delayedExecutor(connectedTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!pty.connected.isDone()) pty.fail(new SandtableException(ErrorCode.UNAVAILABLE,
+                    "execd at " + pty.where + " did not send its PTY 'connected' frame within " + connectedTimeout.toMillis() + " ms"));
         });
         return pty.connected;
     }
@@ -224,7 +244,8 @@ public final class ExecdPty implements AutoCloseable {
             String text = body instanceof String s ? s : body instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : "";
             if (status == 409) return new SandtableException(ErrorCode.INVALID_STATE, "another client is already connected to PTY session "
                     + sessionId + " (execd answered 409; one WebSocket per session)");
-            return ExecdClient.status(where, status, text, "attaching to PTY session " + sessionId);
+            if (status == 401 || status == 403 || status == 404) return ExecdClient.status(where, status, text, "attaching to PTY session " + sessionId);
+            return new UpgradeRefused(status, ExecdClient.status(where, status, text, "opening the PTY WebSocket"));
         }
         return ExecdClient.unreachable(where, c);
     }

@@ -51,6 +51,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     private volatile long received;
     private volatile Consumer<TerminalState> stateListener = s -> {
     };
+    private volatile TerminalState current = TerminalState.CONNECTED;
 
     private ExecdPtyTerminalSession(ExecdClient execd, String sessionId) {
         this.execd = execd;
@@ -59,7 +60,8 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     /**
      * Opens the PTY; when this execd has no PTY routes ({@code POST /pty} answers 404, or 501 where PTYs are not
-     * supported) it falls back to the line-mode {@link ExecdTerminalSession}, whose banner says why.
+     * supported), or the way to it refuses the WebSocket upgrade ({@link ExecdPty.UpgradeRefused}), it falls back to
+     * the line-mode {@link ExecdTerminalSession}, whose banner says why.
      */
     static CompletableFuture<TerminalSession> start(ExecdClient execd, TerminalRequest request) {
         String command;
@@ -69,7 +71,10 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
             return CompletableFuture.failedFuture(e);
         }
         return execd.createPty(request.cwd(), command).handle((id, failure) -> {
-            if (failure == null) return attach(execd, id, request);
+            if (failure == null) return attach(execd, id, request).exceptionallyCompose(e -> {
+                if (!(SandtableException.of(e) instanceof ExecdPty.UpgradeRefused refused)) return CompletableFuture.failedFuture(e);
+                return ExecdTerminalSession.start(execd, request, "the PTY WebSocket upgrade was refused with HTTP " + refused.status());
+            });
             SandtableException e = SandtableException.of(failure);
             if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.UNSUPPORTED)
                 return ExecdTerminalSession.start(execd, request, "this execd has no PTY sessions: POST /pty answered "
@@ -199,6 +204,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     }
 
     private void state(TerminalState s) {
+        current = s;
         stateListener.accept(s);
     }
 
@@ -245,7 +251,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     public void onState(Consumer<TerminalState> listener) {
         stateListener = listener == null ? s -> {
         } : listener;
-        stateListener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
+        stateListener.accept(current);
     }
 
     /** Drops the WebSocket as a network failure would (tests: reattaching). */

@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The pure parts of the Docker watch and mapping: listings into events, inotify lines, Docker states. */
+/** The pure parts of the Docker watch and mapping: stat listings into events, Docker states. */
 class TreeListingTest {
     static final Instant NOW = Instant.parse("2026-11-23T12:00:01Z");
 
@@ -44,13 +44,16 @@ class TreeListingTest {
     }
 
     @Test
-    void inotifyLines() {
-        assertThat(TreeListing.inotifywait("CREATE,ISDIR|/work/d", "/work", NOW).type()).isEqualTo(FsEvent.FsEventType.CREATE);
-        assertThat(TreeListing.inotifywait("MODIFY|/work/a.txt", "/work", NOW).path()).isEqualTo("a.txt");
-        assertThat(TreeListing.inotifywait("MOVED_TO|/work/b", "/work", NOW).type()).isEqualTo(FsEvent.FsEventType.RENAME);
-        assertThat(TreeListing.inotifywait("OPEN|/work/b", "/work", NOW)).isNull();
-        assertThat(TreeListing.inotifyd("n\t/work\tx.txt", "/work", NOW).type()).isEqualTo(FsEvent.FsEventType.CREATE);
-        assertThat(TreeListing.inotifyd("d\t/work\tx.txt", "/work", NOW).type()).isEqualTo(FsEvent.FsEventType.REMOVE);
+    void aDirectoryWhoseEntriesChangedIsNotWritten() {
+        TreeListing t = new TreeListing("/w");
+        t.begin();
+        t.line("1|4096|2026-11-23 11:00:00.000000000 +0000|directory|/w/d");
+        t.end(NOW);
+        t.begin();
+        t.line("1|4096|2026-11-23 12:00:00.000000000 +0000|directory|/w/d");
+        t.line("2|0|2026-11-23 12:00:00.000000000 +0000|regular empty file|/w/d/x");
+        assertThat(t.end(NOW)).extracting(FsEvent::type, FsEvent::path)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FsEvent.FsEventType.CREATE, "d/x"));
     }
 
     @Test

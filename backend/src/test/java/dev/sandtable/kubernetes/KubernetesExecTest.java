@@ -118,9 +118,11 @@ class KubernetesExecTest {
                 .open(new StatusStreamMessage(1)).done().always();
         String poll = exec(KubeDirectoryWatch.pollCommand(req), "stdout=true");
         server.expect().get().withPath(poll).andUpgradeToWebSocket()
-                .open(new OutputStreamMessage("100 5 /work/keep\n100 7 /work/changes\n100 1 /work/goes\n"), new StatusStreamMessage(0)).done().once();
+                .open(new OutputStreamMessage("100 5 regular file|/work/keep\n100 7 regular file|/work/changes\n100 1 regular file|/work/goes\n"
+                        + "100 4096 directory|/work/sub\n"), new StatusStreamMessage(0)).done().once();
         server.expect().get().withPath(poll).andUpgradeToWebSocket()
-                .open(new OutputStreamMessage("100 5 /work/keep\n200 9 /work/changes\n300 2 /work/new\n"), new StatusStreamMessage(0)).done().always();
+                .open(new OutputStreamMessage("100 5 regular file|/work/keep\n200 9 regular file|/work/changes\n300 2 regular file|/work/new\n"
+                        + "300 4096 directory|/work/sub\n"), new StatusStreamMessage(0)).done().always();
         Collected got = new Collected();
         DirectoryWatch w = backend.watchDir("pod/box", req, got).get(20, TimeUnit.SECONDS);
         got.await(3);
@@ -128,6 +130,7 @@ class KubernetesExecTest {
                 org.assertj.core.groups.Tuple.tuple(FsEvent.FsEventType.CREATE, "new"),
                 org.assertj.core.groups.Tuple.tuple(FsEvent.FsEventType.WRITE, "changes"),
                 org.assertj.core.groups.Tuple.tuple(FsEvent.FsEventType.REMOVE, "goes"));
+        assertThat(got.events).as("a directory whose time changed with its entries was not written").noneMatch(e -> e.path().equals("sub"));
         w.close();
     }
 

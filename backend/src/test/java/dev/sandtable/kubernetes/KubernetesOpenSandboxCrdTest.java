@@ -27,7 +27,7 @@ import static dev.sandtable.kubernetes.AgentSandboxMock.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** OpenSandbox's CRDs (sandbox.opensandbox.io/v1alpha1) on the CRUD mock: shown read-only when discovery finds them. */
+/** OpenSandbox's CRDs (sandbox.opensandbox.io/v1alpha1) on the CRUD mock: shown when discovery finds them; pools resized and deleted, snapshots and BatchSandboxes deleted. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesOpenSandboxCrdTest {
     KubernetesMockServer server;
@@ -110,6 +110,42 @@ class KubernetesOpenSandboxCrdTest {
         backend.destroy(b.id()).join();
         events.await(BackendEvent.Removed.class, r -> r.kind() == ResourceKind.SANDBOX && r.key().equals(b.id()));
         assertThat(client.genericKubernetesResources(AgentKind.BATCH_SANDBOX.context(AgentKind.V1ALPHA1)).inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void anOpenSandboxPoolIsResizedAndDeletedAndItsSnapshotsDeletedButNotClaimed() {
+        AgentSandboxMock.installOpenSandboxCrds(client, AgentKind.V1ALPHA1);
+        AgentSandboxMock.create(client, AgentSandboxMock.openSandboxPool("py-pool", 1, 2, 5, 0, 0, 0));
+        AgentSandboxMock.create(client, AgentSandboxMock.sandboxSnapshot("snap", "batch", "Succeed"));
+        Events events = new Events();
+        sync(events);
+        assertThat(backend.capabilities().supports(dev.sandtable.spi.Operation.POOL_RESIZE)).isTrue();
+        assertThat(backend.capabilities().supports(dev.sandtable.spi.Operation.POOL_CREATE))
+                .as("pools are created as SandboxWarmPools, and agent-sandbox is not installed").isFalse();
+        assertThat(backend.capabilities().supports(dev.sandtable.spi.Operation.DELETE_SNAPSHOT)).isTrue();
+        assertThat(backend.capabilities().supports(dev.sandtable.spi.Operation.SNAPSHOT)).isFalse();
+
+        Pool resized = backend.resizePool("py-pool", 3, 8).join();
+        assertThat(resized.minIdle()).isEqualTo(3);
+        assertThat(resized.maxSize()).isEqualTo(8);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> capacity = (Map<String, Object>) ((Map<?, ?>) client.genericKubernetesResources(AgentKind.OPENSANDBOX_POOL.context(AgentKind.V1ALPHA1))
+                .inNamespace(NS).withName("py-pool").get().getAdditionalProperties().get("spec")).get("capacitySpec");
+        assertThat(capacity).as("bufferMax raised to bufferMin, poolMin kept").containsEntry("bufferMin", 3).containsEntry("bufferMax", 3)
+                .containsEntry("poolMax", 8).containsEntry("poolMin", 0);
+        events.await(BackendEvent.Upserted.class, u -> u.resource() instanceof Pool x && x.minIdle() == 3);
+        assertThatThrownBy(() -> backend.resizePool("py-pool", 4, 2).join()).cause().isInstanceOf(SandtableException.class)
+                .hasMessageContaining("poolMax (2) cannot be below its bufferMin (4)");
+        assertThatThrownBy(() -> backend.claim("py-pool").join()).cause().isInstanceOf(SandtableException.class)
+                .hasMessageContaining("is an OpenSandbox Pool").hasMessageContaining("poolRef");
+
+        backend.deleteSnapshot("snap").join();
+        events.await(BackendEvent.Removed.class, r -> r.kind() == ResourceKind.SNAPSHOT && r.key().equals("snap"));
+        assertThatThrownBy(() -> backend.deleteSnapshot("snap").join()).cause().isInstanceOf(SandtableException.class)
+                .extracting(e -> ((SandtableException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        backend.deletePool("py-pool").join();
+        events.await(BackendEvent.Removed.class, r -> r.kind() == ResourceKind.POOL && r.key().equals("py-pool"));
+        assertThat(client.genericKubernetesResources(AgentKind.OPENSANDBOX_POOL.context(AgentKind.V1ALPHA1)).inNamespace(NS).list().getItems()).isEmpty();
     }
 
     @Test

@@ -167,6 +167,36 @@ class ExecdPtyTest {
     }
 
     @Test
+    void aRefusedWebSocketUpgradeFallsBackToLineModeAndSaysWhy() throws Exception {
+        server.refuseWebSockets = true;
+        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
+        assertInstanceOf(ExecdTerminalSession.class, t);
+        Screen screen = new Screen(t);
+        screen.await("line mode (the PTY WebSocket upgrade was refused with HTTP 400)");
+        get(t.write("echo $((40+2))\r".getBytes()));
+        screen.await("42\r\n");
+        t.close();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the unused PTY session is deleted in the background
+        while (server.requests().stream().noneMatch(r -> r.startsWith("DELETE execd /pty/")) && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(server.requests().stream().anyMatch(r -> r.startsWith("DELETE execd /pty/")), server.requests().toString());
+    }
+
+    @Test
+    void aSignalReachesTheProgramAndTheExitFrameCarriesItsCode() throws Exception {
+        ExecdClient execd = get(backend.execd(sandbox));
+        String id = get(execd.createPty(null, "echo started; sleep 30; echo not-interrupted"));
+        Recorder r = new Recorder();
+        ExecdPty pty = get(execd.connectPty(id, ExecdPty.Options.pty(), r));
+        r.await("started");
+        get(pty.signal("SIGINT"));
+        assertEquals(1000, (int) get(r.closed), "execd closes normally after the exit frame");
+        assertEquals(130, (int) get(r.exit), "bash -c ended by SIGINT");
+        assertTrue(!r.text().contains("not-interrupted"), r.text());
+        assertEquals(false, get(execd.ptyStatus(id)).running());
+        get(execd.deletePty(id));
+    }
+
+    @Test
     void aSecondClientIsRefusedUnlessItTakesTheSessionOver() throws Exception {
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));
@@ -221,6 +251,20 @@ class ExecdPtyTest {
     }
 
     @Test
+    void aServerThatNeverSaysConnectedFailsTheOpenInsteadOfHanging() throws Exception {
+        server.ptySilent(true);
+        ExecdClient execd = get(backend.execd(sandbox));
+        execd.ptyConnectedTimeout(Duration.ofMillis(500));
+        String id = get(execd.createPty(null, null));
+        Recorder r = new Recorder();
+        SandtableException e = failure(execd.connectPty(id, ExecdPty.Options.pty(), r));
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("did not send its PTY 'connected' frame within 500 ms"), e.getMessage());
+        assertEquals(-1, (int) get(r.closed));
+        get(execd.deletePty(id));
+    }
+
+    @Test
     void aDroppedConnectionReattachesToTheSameShell() throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         List<TerminalState> states = new CopyOnWriteArrayList<>();
@@ -248,6 +292,7 @@ class ExecdPtyTest {
     static final class Recorder implements ExecdPty.Listener {
         final StringBuilder out = new StringBuilder();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
         volatile SandtableException failure;
 
         @Override
@@ -258,6 +303,11 @@ class ExecdPtyTest {
 
         @Override
         public void exit(int code) {
+            exit.complete(code);
+        }
+
+        synchronized String text() {
+            return out.toString();
         }
 
         @Override

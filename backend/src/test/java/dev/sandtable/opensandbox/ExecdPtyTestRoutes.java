@@ -36,6 +36,8 @@ final class ExecdPtyTestRoutes {
     private final AtomicInteger ids = new AtomicInteger();
     /** Sent as is after the {@code connected} frame (a String as a text frame, a byte[] as a binary one): tests of bad frames. */
     volatile Object inject;
+    /** Upgrade, but never send {@code connected} (nor anything else). */
+    volatile boolean silent;
 
     private final class Session {
         final String id, cwd, command;
@@ -54,12 +56,17 @@ final class ExecdPtyTestRoutes {
             return process != null && exitCode == null;
         }
 
-        /** Starts bash as execd's StartPTY does: {@code bash --norc --noprofile [-c command]}, 80x24, execd's environment. */
+        /**
+         * Starts bash as execd's StartPTY does: {@code bash --norc --noprofile [-c command]}, 80x24, execd's environment;
+         * HOME is the "sandbox's" own empty directory, so a login shell does not run this machine's dotfiles.
+         */
         synchronized void start() throws IOException {
             if (process != null) return;
             List<String> argv = new java.util.ArrayList<>(List.of("bash", "--norc", "--noprofile"));
             if (command != null && !command.isEmpty()) argv.addAll(List.of("-c", command));
-            PtyProcessBuilder b = new PtyProcessBuilder(argv.toArray(String[]::new)).setEnvironment(new HashMap<>(System.getenv()))
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("HOME", home().toString());
+            PtyProcessBuilder b = new PtyProcessBuilder(argv.toArray(String[]::new)).setEnvironment(env)
                     .setInitialColumns(80).setInitialRows(24).setConsole(false);
             if (cwd != null) b.setDirectory(cwd);
             process = b.start();
@@ -101,6 +108,12 @@ final class ExecdPtyTestRoutes {
 
         synchronized void attach(ServerWebSocket ws, long since) {
             holder = ws;
+            ws.closeHandler(v -> {
+                synchronized (this) {
+                    if (holder == ws) holder = null;
+                }
+            });
+            if (silent) return;
             byte[] all = replay.toByteArray();
             if (since < all.length) {
                 ByteBuffer frame = ByteBuffer.allocate(9 + all.length - (int) since).put(ExecdPty.REPLAY).putLong(since);
@@ -113,11 +126,6 @@ final class ExecdPtyTestRoutes {
             else if (raw instanceof byte[] b) binary(ws, b);
             ws.binaryMessageHandler(b -> stdin(ws, b));
             ws.textMessageHandler(t -> clientText(ws, t));
-            ws.closeHandler(v -> {
-                synchronized (this) {
-                    if (holder == ws) holder = null;
-                }
-            });
             if (exitCode != null) { // bash ended while nobody was attached
                 text(ws, JSON.createObjectNode().put("type", "exit").put("exit_code", exitCode));
                 ws.close((short) 1000, "process exited");
@@ -153,7 +161,10 @@ final class ExecdPtyTestRoutes {
                     if (f.path("cols").asInt() > 0 && f.path("rows").asInt() > 0)
                         process.setWinSize(new WinSize(f.get("cols").asInt(), f.get("rows").asInt()));
                 }
-                case "signal" -> signal(f.path("signal").asText());
+                case "signal" -> {
+                    String name = f.path("signal").asText();
+                    Thread.ofVirtual().start(() -> signal(name)); // runs kill(1): not on the event loop
+                }
                 case "ping" -> text(ws, JSON.createObjectNode().put("type", "pong"));
                 case "stdin" -> stdin(ws, Buffer.buffer().appendByte(ExecdPty.STDIN).appendString(f.path("data").asText()));
                 default -> text(ws, JSON.createObjectNode().put("type", "error").put("code", "INVALID_FRAME")
@@ -169,7 +180,8 @@ final class ExecdPtyTestRoutes {
             };
             if (sig == null || process == null) return;
             try {
-                new ProcessBuilder("kill", "-" + sig, "-" + process.pid()).start().waitFor();
+                int rc = new ProcessBuilder("kill", "-s", sig, "--", "-" + process.pid()).start().waitFor();
+                if (rc != 0) server.record("execd PTY: kill -s " + sig + " -- -" + process.pid() + " failed with " + rc);
             } catch (IOException e) {
                 server.record("execd PTY: cannot signal: " + e);
             } catch (InterruptedException e) {
@@ -181,6 +193,13 @@ final class ExecdPtyTestRoutes {
             if (process != null) process.destroyForcibly();
             if (holder != null) holder.close((short) 1000, "session deleted");
         }
+    }
+
+    private java.nio.file.Path home;
+
+    private synchronized java.nio.file.Path home() throws IOException {
+        if (home == null) home = java.nio.file.Files.createTempDirectory("execd-pty-home");
+        return home;
     }
 
     ExecdPtyTestRoutes(OpenSandboxTestServer server, OpenApiSpec spec) {
@@ -322,5 +341,12 @@ final class ExecdPtyTestRoutes {
     void close() {
         sessions.values().forEach(Session::destroy);
         sessions.clear();
+        synchronized (this) {
+            if (home != null) try (var files = java.nio.file.Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp directory left behind
+            }
+        }
     }
 }

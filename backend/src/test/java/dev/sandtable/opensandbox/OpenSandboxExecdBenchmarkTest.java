@@ -38,7 +38,8 @@ class OpenSandboxExecdBenchmarkTest {
             ExecdClient execd = backend.execd(id).get(30, TimeUnit.SECONDS);
 
             Histogram init = new Histogram(3), first = new Histogram(3);
-            for (int i = 0; i < 120; i++) {
+            int n = Bench.count(100), warmup = Bench.smoke() ? 0 : 20;
+            for (int i = 0; i < warmup + n; i++) {
                 long t0 = System.nanoTime();
                 long[] at = {0, 0};
                 execd.runCommand("echo x" + i, e -> {
@@ -46,12 +47,12 @@ class OpenSandboxExecdBenchmarkTest {
                     if (type.equals("init") && at[0] == 0) at[0] = System.nanoTime();
                     if (type.equals("stdout") && at[1] == 0) at[1] = System.nanoTime();
                 }).get(30, TimeUnit.SECONDS);
-                if (i < 20) continue; // warm-up
+                if (i < warmup) continue;
                 init.recordValue((at[0] - t0) / 1000);
                 first.recordValue((at[1] - t0) / 1000);
             }
-            print("command stream start (POST /command -> init event)", init);
-            print("command first output (POST /command -> first stdout)", first);
+            print("command stream start (POST /command -> init event)" + Bench.mark(n), init);
+            print("command first output (POST /command -> first stdout)" + Bench.mark(n), first);
 
             // the terminal's line round trip is not measured: this loop hung on the first line in the benchmark (not in
             // OpenSandboxBackendTest's terminal test); not investigated for lack of time
@@ -59,7 +60,8 @@ class OpenSandboxExecdBenchmarkTest {
             LinkedBlockingQueue<FsEvent> events = new LinkedBlockingQueue<>();
             var w = backend.watchDir(id, new WatchRequest(dir.toString(), false), (WatchListener) events::add).get(30, TimeUnit.SECONDS);
             Histogram watch = new Histogram(3);
-            for (int i = 0; i < 40; i++) {
+            int files = Bench.count(40);
+            for (int i = 0; i < files; i++) {
                 long t0 = System.nanoTime();
                 Files.writeString(dir.resolve("f" + i), "x");
                 FsEvent e;
@@ -68,7 +70,7 @@ class OpenSandboxExecdBenchmarkTest {
                 watch.recordValue((System.nanoTime() - t0) / 1000);
             }
             w.close();
-            print("polling watch event (write -> event, 100 ms resolution)", watch);
+            print("polling watch event (write -> event, 100 ms resolution)" + Bench.mark(files), watch);
             CompletableFuture.completedFuture(null);
         }
     }

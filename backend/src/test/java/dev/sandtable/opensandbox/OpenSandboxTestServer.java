@@ -61,6 +61,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             OpenApiSpec.parse("opensandbox/pty-api.yml", resource("/opensandbox/pty-api.yml")));
     /** False: execd has no PTY routes (an older execd): {@code /pty...} answers 404 as gin does for an unknown route. */
     public volatile boolean ptySupported = true;
+    /** True: WebSocket upgrades to execd answer 400 as an OpenSandbox server proxy without WebSocket support does. */
+    public volatile boolean refuseWebSockets;
+    private volatile boolean closing;
     private final List<String> violations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
     private final Map<String, Box> sandboxes = new LinkedHashMap<>();
@@ -95,6 +98,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
 
     public OpenSandboxTestServer(String apiKey) {
         this.apiKey = apiKey;
+        // as execd (Go) does: without TCP_NODELAY every streamed event waits for the client's delayed ACK (~40 ms);
+        // read once, when the JDK's first HttpServer is made
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -117,6 +123,11 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         ptyRoutes.inject = frame;
     }
 
+    /** Makes the next PTY WebSockets upgrade but never send a frame. */
+    public void ptySilent(boolean silent) {
+        ptyRoutes.silent = silent;
+    }
+
     private void execdFront(io.vertx.core.http.HttpServerRequest req) {
         java.util.regex.Matcher m = EXECD.matcher(req.path());
         if (!m.matches() || !m.group(2).startsWith("/pty")) {
@@ -131,6 +142,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
         if (!execdToken.equals(req.getHeader("X-EXECD-ACCESS-TOKEN")))
             record("execd " + req.method() + " " + path + " without the access token the endpoint's headers gave");
         if (!ptySupported) req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found");
+        else if (refuseWebSockets && "websocket".equalsIgnoreCase(req.getHeader("Upgrade")))
+            req.response().setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"detail\":\"Websocket upgrade is not supported yet\"}");
         else ptyRoutes.handle(req, path);
     }
 
@@ -155,7 +168,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             });
             res.pipeTo(resp);
         }).onFailure(e -> {
-            record("the test server's execd proxy failed: " + e);
+            if (!closing) record("the test server's execd proxy failed: " + e); // not a request cut off by close()
             req.response().setStatusCode(502).end();
         });
     }
@@ -727,6 +740,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         server.stop(0);
         shells.values().forEach(Process::destroyForcibly);
         ptyRoutes.close();

@@ -25,7 +25,13 @@ final class CliContext implements AutoCloseable {
     private final Instant now = Instant.now();
     Path home;
     boolean json;
-    /** --backend: "service" (the default: the per-user service and its local runtime), "docker" or "kubernetes". */
+    /** The environment E2B and OpenSandbox backends are configured from; tests replace it. */
+    static java.util.function.Supplier<java.util.Map<String, String>> environment = System::getenv;
+    /**
+     * --backend: "service" (the default: the per-user service and its local runtime), "docker", "kubernetes", or a
+     * remote platform named by the environment as in the window: "e2b" (E2B_API_URL, E2B_API_KEY, …) or
+     * "opensandbox" (OPEN_SANDBOX_API_URL, OPEN_SANDBOX_API_KEY).
+     */
     String backendName;
     /** --docker-host: the engine for --backend docker (else DOCKER_HOST, the current context, the default socket). */
     String dockerHost;
@@ -35,6 +41,7 @@ final class CliContext implements AutoCloseable {
     private ServiceClient client;
     private DockerBackend docker;
     private Backend kubernetes;
+    private Backend remote;
 
     CliContext(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -69,18 +76,28 @@ final class CliContext implements AutoCloseable {
         return kubernetes;
     }
 
+    /** The E2B-compatible platform or OpenSandbox server the environment names. */
+    private Backend remote(String kind) {
+        if (remote == null) {
+            java.util.Map<String, String> env = environment.get();
+            remote = kind.equals("e2b") ? new dev.sandtable.e2b.E2bBackend(dev.sandtable.e2b.E2bConfig.fromEnvironment(env))
+                    : new dev.sandtable.opensandbox.OpenSandboxBackend(dev.sandtable.opensandbox.OpenSandboxConfig.fromEnvironment(env));
+        }
+        return remote;
+    }
+
     Inventory inventory() {
         return switch (kind()) {
             case "docker" -> ((DockerBackend) backend()).awaitInventory(java.time.Duration.ofSeconds(30));
-            case "kubernetes" -> kubernetesInventory();
-            default -> await(service().inventory());
+            case "service" -> await(service().inventory());
+            default -> firstInventory(backend());
         };
     }
 
-    /** The first full view of the Kubernetes context (from its informers), or the reason it could not be had. */
-    private Inventory kubernetesInventory() {
+    /** A watched backend's first full view (Kubernetes informers, a remote platform's first poll), or why it could not be had. */
+    private static Inventory firstInventory(Backend backend) {
         CompletableFuture<Inventory> first = new CompletableFuture<>();
-        try (dev.sandtable.spi.Subscription ignored = kubernetes().watch(e -> {
+        try (dev.sandtable.spi.Subscription ignored = backend.watch(e -> {
             if (e instanceof dev.sandtable.spi.BackendEvent.Synced s) first.complete(s.inventory());
             else if (e instanceof dev.sandtable.spi.BackendEvent.Connection c && c.state() == dev.sandtable.spi.ConnectionState.DISCONNECTED)
                 first.completeExceptionally(new SandtableException(dev.sandtable.spi.ErrorCode.UNAVAILABLE, c.message()));
@@ -89,12 +106,12 @@ final class CliContext implements AutoCloseable {
         }
     }
 
-    /** Which --backend: service, docker or kubernetes; a usage error for anything else or for options of another kind. */
+    /** Which --backend: service, docker, kubernetes, e2b or opensandbox; a usage error for anything else or for options of another kind. */
     String kind() {
         String kind = backendName == null || backendName.equals("local") ? "service" : backendName;
-        if (!List.of("service", "docker", "kubernetes").contains(kind))
+        if (!List.of("service", "docker", "kubernetes", "e2b", "opensandbox").contains(kind))
             throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "unknown backend '" + backendName
-                    + "'; choose service (the default), docker or kubernetes");
+                    + "'; choose service (the default), docker, kubernetes, e2b or opensandbox");
         if (dockerHost != null && !kind.equals("docker"))
             throw new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_ARGUMENT, "--docker-host needs --backend docker");
         if ((kubeContext != null || kubeNamespace != null) && !kind.equals("kubernetes"))
@@ -120,9 +137,11 @@ final class CliContext implements AutoCloseable {
         return backend();
     }
 
-    /** The backend the command acts on: the service, a Docker engine or a Kubernetes context, talked to directly. */
+    /** The backend the command acts on: the service, a Docker engine, a Kubernetes context or a remote platform, talked to directly. */
     Backend backend() {
-        if (kind().equals("kubernetes")) return kubernetes();
+        String kind = kind();
+        if (kind.equals("kubernetes")) return kubernetes();
+        if (kind.equals("e2b") || kind.equals("opensandbox")) return remote(kind);
         if (!isDocker()) return service();
         if (docker == null) docker = new DockerBackend(dockerHost != null ? DockerHost.of(dockerHost, "--docker-host") : DockerHost.fromEnvironment());
         return docker;
@@ -175,5 +194,7 @@ final class CliContext implements AutoCloseable {
         docker = null;
         if (kubernetes != null) kubernetes.close();
         kubernetes = null;
+        if (remote != null) remote.close();
+        remote = null;
     }
 }

@@ -51,8 +51,9 @@ public final class SandtableCli implements Callable<Integer> {
 
     // --- which backend (docs/docker-backend.md, docs/kubernetes-backend.md); give these before the command
     @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "NAME",
-            description = {"Act on: service (the default: your Sandtable service), docker (a Docker engine, directly)",
-                    "or kubernetes (a kubeconfig context). For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
+            description = {"Act on: service (the default: your Sandtable service), docker (a Docker engine, directly),",
+                    "kubernetes (a kubeconfig context), e2b (E2B_API_URL, E2B_API_KEY, E2B_DOMAIN) or opensandbox",
+                    "(OPEN_SANDBOX_API_URL, OPEN_SANDBOX_API_KEY). For serve: local (the default) or synthetic (in-memory sandboxes for demos)."})
     String backendName;
 
     @Option(names = "--docker-host", scope = ScopeType.INHERIT, paramLabel = "URL",

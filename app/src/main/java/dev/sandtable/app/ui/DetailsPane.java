@@ -39,6 +39,7 @@ final class DetailsPane {
     private final Label title = new Label();
     private final HBox badges = new HBox(6);
     private final Map<ResourceKind, FlowPane> actionBars = new LinkedHashMap<>();
+    private final Map<javafx.scene.Node, SandtableAction> buttonActions = new java.util.HashMap<>();
     private final GridPane props = new GridPane();
     private final ListView<ActivityEntry> timeline = new ListView<>();
     private final VBox content;
@@ -64,7 +65,12 @@ final class DetailsPane {
         for (ResourceKind k : ResourceKind.values()) {
             FlowPane bar = new FlowPane(6, 6);
             bar.getStyleClass().add("details-actions");
-            for (SandtableAction a : SandtableAction.values()) if (a.target() == k) bar.getChildren().add(actions.button(a, false));
+            for (SandtableAction a : SandtableAction.values())
+                if (a.target() == k) {
+                    var wrap = actions.button(a, false);
+                    buttonActions.put(wrap, a);
+                    bar.getChildren().add(wrap);
+                }
             // acts on the window (it has a sandbox picker) but belongs beside a sandbox's terminal and watch
             if (k == ResourceKind.SANDBOX) bar.getChildren().add(actions.button(SandtableAction.LATENCY_LAB, false));
             actionBars.put(k, bar);
@@ -121,10 +127,7 @@ final class DetailsPane {
         vm.selectedSnapshotProperty().addListener((o, a, b) -> show());
         vm.selectedTemplateProperty().addListener((o, a, b) -> show());
         vm.nowProperty().addListener((o, a, b) -> { if (shown != null) render(); });
-        vm.claims().claims().addListener((javafx.collections.MapChangeListener<String, Claim>) c -> {
-            showReleaseActions();
-            render();
-        });
+        vm.claims().claims().addListener((javafx.collections.MapChangeListener<String, Claim>) c -> render());
     }
 
     VBox view() {
@@ -145,7 +148,6 @@ final class DetailsPane {
         row.valueProperty().addListener(valueListener);
         root.getChildren().setAll(content);
         content.getChildren().set(3, actionBars.get(vm.currentViewProperty().get()));
-        showReleaseActions();
         var events = vm.inventory().activity().of(row.id());
         timeline.setItems(events);
         if (!events.isEmpty()) timeline.scrollTo(events.size() - 1);
@@ -159,6 +161,7 @@ final class DetailsPane {
 
     private void render() {
         if (shown == null) return;
+        showApplicableActions();
         Resource r = shown.value();
         title.setText(r.name());
         badges.getChildren().clear();
@@ -234,14 +237,18 @@ final class DetailsPane {
         return t == null ? null : Formats.full(t) + " · " + Formats.relative(t, vm.nowProperty().get());
     }
 
-    /** The release buttons only for a sandbox this window claimed from a pool; greyed out for every other one is noise. */
-    private void showReleaseActions() {
+    /**
+     * Only the actions that can apply to the shown row: not those its backend lacks altogether ({@link
+     * dev.sandtable.app.viewmodel.WindowViewModel#applicable}), and the release buttons only for a sandbox this window
+     * claimed from a pool. Greyed out for every other row they are noise; the menus keep them, with the reason.
+     */
+    private void showApplicableActions() {
         boolean claimed = shown != null && vm.claims().claimOf(shown.id()) != null;
-        for (var wrap : actionBars.get(ResourceKind.SANDBOX).getChildren()) {
-            if (wrap.lookup("#action-release-put") != null || wrap.lookup("#action-release-dead") != null) {
-                wrap.setVisible(claimed);
-                wrap.setManaged(claimed);
-            }
+        for (var e : buttonActions.entrySet()) {
+            SandtableAction a = e.getValue();
+            boolean show = vm.applicable(a) && (a != SandtableAction.RELEASE_PUT && a != SandtableAction.RELEASE_DEAD || claimed);
+            e.getKey().setVisible(show);
+            e.getKey().setManaged(show);
         }
     }
 

@@ -229,6 +229,18 @@ public final class WindowViewModel implements AutoCloseable {
         return availability(action, row);
     }
 
+    /**
+     * False when the selected row's backend, connected, lacks the action's operation altogether (Stop on a backend
+     * without a stopped state, Snapshot on Kubernetes): the details pane leaves such a button out, while the menus
+     * keep it, disabled, with the backend's reason. While a backend connects its capabilities are not final yet.
+     */
+    public boolean applicable(SandtableAction action) {
+        if (action.target() == null || action.operation() == null) return true;
+        Row<?> row = selected(action.target());
+        return row == null || row.backend().state() != ConnectionState.CONNECTED
+                || row.backend().capabilities().supports(action.operation());
+    }
+
     /** Whether {@code action} may run on {@code row} (ignored for actions without a target). */
     public Availability availability(SandtableAction action, Row<?> row) {
         if (action == SandtableAction.ADD_BACKEND || action == SandtableAction.LATENCY_LAB) return Availability.OK;

@@ -9,9 +9,7 @@ import dev.sandtable.model.SandboxState;
 import dev.sandtable.spi.ConnectionState;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.synthetic.SyntheticBackend;
-import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,22 +76,8 @@ class DockerWindowTest {
         w.shortcut(KeyCode.R);
         w.until("Resume starts it again", () -> WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName(name).value().state()) == SandboxState.RUNNING);
 
-        w.clickRow("sandbox", name);
-        w.shortcut(KeyCode.T);
-        w.until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
-                && win.getScene().getRoot().lookup("#terminal-tabs") != null));
-        TerminalTab tab = WindowDriver.fx(() -> {
-            Window win = Window.getWindows().stream().filter(x -> x.isShowing() && x.getScene().getRoot().lookup("#terminal-tabs") != null)
-                    .findFirst().orElseThrow();
-            return (TerminalTab) ((TabPane) win.getScene().getRoot().lookup("#terminal-tabs")).getTabs().getFirst();
-        });
-        w.until("the shell started", () -> tab.widget() != null);
-        w.robot.targetWindow(tab.getTabPane().getScene().getWindow());
-        w.robot.clickOn(tab.widget().getTerminalPanel().getCanvas());
-        w.robot.interact((Runnable) tab::focus);
-        w.robot.write("echo in-docker-$((6*7))");
-        w.robot.type(KeyCode.ENTER);
-        w.until("the command's output shows", () -> tab.widget().getTerminalTextBuffer().getScreenLines().contains("in-docker-42"));
+        TerminalTab tab = w.openTerminal(name);
+        w.runInTerminal(tab, "echo in-docker-$((6*7))", "in-docker-42");
         assertThat(tab.getText()).startsWith(name);
     }
 }

@@ -9,10 +9,8 @@ import dev.sandtable.spi.PoolSpec;
 import dev.sandtable.synthetic.SyntheticBackend;
 import dev.sandtable.app.terminal.TerminalTab;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,22 +93,8 @@ class OpenSandboxWindowTest {
         w.start(List.of(local, os));
         w.until("the OpenSandbox sandbox shows", () -> w.names("sandbox").contains("os-shell"));
 
-        w.clickRow("sandbox", "os-shell");
-        w.shortcut(KeyCode.T);
-        w.until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
-                && win.getScene().getRoot().lookup("#terminal-tabs") != null));
-        TerminalTab tab = WindowDriver.fx(() -> {
-            Window win = Window.getWindows().stream().filter(x -> x.isShowing() && x.getScene().getRoot().lookup("#terminal-tabs") != null)
-                    .findFirst().orElseThrow();
-            return (TerminalTab) ((TabPane) win.getScene().getRoot().lookup("#terminal-tabs")).getTabs().getFirst();
-        });
-        w.until("the shell started", () -> tab.widget() != null);
-        w.robot.targetWindow(tab.getTabPane().getScene().getWindow());
-        w.robot.clickOn(tab.widget().getTerminalPanel().getCanvas());
-        w.robot.interact((Runnable) tab::focus);
-        w.robot.write("echo in-os-$((6*7)) on $(tty | cut -c1-8)");
-        w.robot.type(KeyCode.ENTER);
-        w.until("the command's output shows", () -> tab.widget().getTerminalTextBuffer().getScreenLines().contains("in-os-42 on /dev/pts"));
+        TerminalTab tab = w.openTerminal("os-shell");
+        w.runInTerminal(tab, "echo in-os-$((6*7)) on $(tty | cut -c1-8)", "in-os-42 on /dev/pts");
         assertThat(tab.getText()).startsWith("os-shell");
         assertThat(server.requests()).as("the terminal is execd's PTY, not the line-mode fallback").contains("POST execd /pty")
                 .noneMatch(r -> r.startsWith("POST execd /session"));

@@ -12,10 +12,8 @@ import dev.sandtable.service.LocalService;
 import dev.sandtable.spi.CreateSandboxRequest;
 import dev.sandtable.synthetic.SyntheticBackend;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,22 +96,8 @@ class RemoteBackendWindowTest {
         assertThat(WindowDriver.fx(() -> w.vm().inventory().sandboxes().findByName("remote-1").backend().backend()))
                 .isInstanceOf(E2bBackend.class);
 
-        w.clickRow("sandbox", "remote-1");
-        w.shortcut(KeyCode.T);
-        w.until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
-                && win.getScene().getRoot().lookup("#terminal-tabs") != null));
-        TerminalTab tab = WindowDriver.fx(() -> {
-            Window win = Window.getWindows().stream().filter(x -> x.isShowing() && x.getScene().getRoot().lookup("#terminal-tabs") != null)
-                    .findFirst().orElseThrow();
-            return (TerminalTab) ((TabPane) win.getScene().getRoot().lookup("#terminal-tabs")).getTabs().getFirst();
-        });
-        w.until("the shell started", () -> tab.widget() != null);
-        w.robot.targetWindow(tab.getTabPane().getScene().getWindow());
-        w.robot.clickOn(tab.widget().getTerminalPanel().getCanvas());
-        w.robot.interact((Runnable) tab::focus);
-        w.robot.write("echo on-second-$((6*7))");
-        w.robot.type(KeyCode.ENTER);
-        w.until("the command's output shows", () -> tab.widget().getTerminalTextBuffer().getScreenLines().contains("on-second-42"));
+        TerminalTab tab = w.openTerminal("remote-1");
+        w.runInTerminal(tab, "echo on-second-$((6*7))", "on-second-42");
         assertThat(tab.getText()).startsWith("remote-1");
     }
 }

@@ -143,6 +143,32 @@ final class WindowDriver {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Opens a terminal on this sandbox (its row, then T) and waits for its shell: the first tab, focused for typing. */
+    dev.sandtable.app.terminal.TerminalTab openTerminal(String sandbox) {
+        clickRow("sandbox", sandbox);
+        shortcut(KeyCode.T);
+        until("a terminal window opens", () -> Window.getWindows().stream().anyMatch(win -> win.isShowing()
+                && win.getScene().getRoot().lookup("#terminal-tabs") != null));
+        var tab = fx(() -> {
+            Window win = Window.getWindows().stream().filter(x -> x.isShowing() && x.getScene().getRoot().lookup("#terminal-tabs") != null)
+                    .findFirst().orElseThrow();
+            return (dev.sandtable.app.terminal.TerminalTab) ((javafx.scene.control.TabPane) win.getScene().getRoot().lookup("#terminal-tabs"))
+                    .getTabs().getFirst();
+        });
+        until("the shell started", () -> tab.widget() != null);
+        robot.targetWindow(tab.getTabPane().getScene().getWindow());
+        robot.clickOn(tab.widget().getTerminalPanel().getCanvas());
+        robot.interact((Runnable) tab::focus);
+        return tab;
+    }
+
+    /** Types {@code line} and Enter into the terminal and waits until its screen shows {@code output}. */
+    void runInTerminal(dev.sandtable.app.terminal.TerminalTab tab, String line, String output) {
+        robot.write(line);
+        robot.type(KeyCode.ENTER);
+        until("the command's output shows", () -> tab.widget().getTerminalTextBuffer().getScreenLines().contains(output));
+    }
+
     /** Writes every showing window's scene to PNG files (the main one at {@code file}). */
     void screenshot(Path file) {
         List<javafx.scene.image.WritableImage> images = fx(() -> Window.getWindows().stream().filter(Window::isShowing)

@@ -75,11 +75,16 @@ class WindowPolishTest {
     }
 
     @Test
-    void releaseActionsShowOnlyForAClaimedSandboxAndNotIsolatedIsSpelledOut() {
+    void onlyApplicableActionsShowAndNotIsolatedIsSpelledOut() {
         w.clickRow("sandbox", "web-1");
         w.until("details show web-1", () -> "web-1".equals(w.detailsTitle()));
         assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-release-put").queryAll().stream()
                 .anyMatch(n -> n.getParent().isVisible() && n.getScene() != null))).isFalse();
+        assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-stop").queryAll().stream()
+                .anyMatch(n -> n.getParent().isVisible() && n.getScene() != null)))
+                .as("Stop is left out for a backend without a stopped state").isFalse();
+        assertThat(WindowDriver.fx(() -> w.robot.lookup("#action-pause").queryAll().stream()
+                .anyMatch(n -> n.getParent().isVisible() && n.getScene() != null))).isTrue();
         assertThat(WindowDriver.fx(() -> w.robot.lookup("#details .badge-warning").queryAll().stream()
                 .map(n -> ((Label) n).getText()).toList())).containsExactly(Badges.NOT_ISOLATED);
     }

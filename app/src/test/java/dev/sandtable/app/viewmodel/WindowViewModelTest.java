@@ -126,8 +126,12 @@ class WindowViewModelTest {
         assertThat(vm.availability(SandtableAction.CREATE_POOL)).isEqualTo(Availability.no("No pools here"));
         assertThat(vm.availability(SandtableAction.DESTROY).enabled()).isTrue();
         assertThat(vm.availability(SandtableAction.STOP)).as("stop is opt-in").isEqualTo(Availability.no(Capabilities.NO_STOPPED_STATE));
+        assertThat(vm.applicable(SandtableAction.STOP)).as("left out of the details pane").isFalse();
+        assertThat(vm.applicable(SandtableAction.PAUSE)).isFalse();
+        assertThat(vm.applicable(SandtableAction.DESTROY)).isTrue();
         b.emit(new BackendEvent.Connection(ConnectionState.DISCONNECTED, "gone"));
         vm.inventory().drainAll();
+        assertThat(vm.applicable(SandtableAction.STOP)).as("a disconnected backend's capabilities are not final").isTrue();
         assertThat(vm.availability(SandtableAction.DESTROY).reason()).isEqualTo("Scripted is disconnected");
     }
 
