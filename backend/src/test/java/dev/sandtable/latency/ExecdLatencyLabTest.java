@@ -134,4 +134,23 @@ class ExecdLatencyLabTest {
         assertThat(r.overall()).isEqualTo(Verdict.FAILED);
         assertThat(r.failure()).contains("cannot reach execd at http://127.0.0.1:9");
     }
+
+    @Test
+    void aWrongExecdTokenIsRefusedAndSaidSo() throws Exception {
+        String id = server.seedSandbox("guarded", "Running");
+        ExecdClient c;
+        try (var backend = new OpenSandboxBackend(new OpenSandboxConfig(server.apiUrl(), KEY))) {
+            c = backend.execd(id).get(30, TimeUnit.SECONDS);
+        }
+        ProbeTarget.Execd wrong = new ProbeTarget.Execd("wrong", null, URI.create(c.base()), java.util.Map.of("X-EXECD-ACCESS-TOKEN", "nope"),
+                null, null);
+        server.execdRefusesWrongToken = true;
+        try {
+            ProbeReport r = LatencyLab.start(List.of(wrong), null, null, quick(StreamKind.START), null).await(30);
+            assertThat(r.overall()).isEqualTo(Verdict.FAILED);
+            assertThat(r.failure()).contains("refused the access token (HTTP 401)").contains("--execd-token");
+        } finally {
+            server.execdRefusesWrongToken = false;
+        }
+    }
 }

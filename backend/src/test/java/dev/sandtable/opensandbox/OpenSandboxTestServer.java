@@ -76,6 +76,8 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     public volatile boolean poolsSupported = true;
     /** execd's {@code ping} cadence on a command stream (execd: 3 s; here the first comes one interval after init). */
     public volatile Duration execdPingInterval = Duration.ofSeconds(3);
+    /** True: a wrong or missing execd token is answered 401 as execd does (else it is recorded as a violation and served). */
+    public volatile boolean execdRefusesWrongToken;
     /** How long a command stream stays open after the command (execd's graceful-shutdown timeout: 1 s by default). */
     public volatile Duration execdGrace = Duration.ZERO;
 
@@ -441,8 +443,16 @@ public final class OpenSandboxTestServer implements AutoCloseable {
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
-            if (!execdToken.equals(ex.getRequestHeaders().getFirst("X-EXECD-ACCESS-TOKEN")))
+            if (!execdToken.equals(ex.getRequestHeaders().getFirst("X-EXECD-ACCESS-TOKEN"))) {
+                if (execdRefusesWrongToken) { // as execd's accessTokenMiddleware answers (router.go); the tests expecting it
+                    byte[] refusal = "{\"error\":\"Unauthorized: invalid or missing header X-EXECD-ACCESS-TOKEN\"}".getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(401, refusal.length);
+                    ex.getResponseBody().write(refusal);
+                    return;
+                }
                 record("execd " + method + " " + path + " without the access token the endpoint's headers gave");
+            }
             List<String> bad = execdSpec.requestViolations(method, template, ex.getRequestHeaders().getFirst("Content-Type"), body);
             if (!bad.isEmpty()) record("execd request " + method + " " + path + ": " + bad);
             String type = ex.getRequestHeaders().getFirst("Content-Type");
