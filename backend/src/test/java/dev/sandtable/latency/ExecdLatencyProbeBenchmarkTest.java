@@ -24,10 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * The execd probes' numbers, printed, not asserted: every execd stream of a sandbox of the spec-driven OpenSandbox
  * test server (real local processes; the window's 1 s polling interval; execd's 1 s grace and 3 s pings) directly,
- * then the SSE streams and the polled watch through nginx over TLS three ways: CubeProxy's buffering (which ignores
+ * then every stream through nginx over TLS three ways: CubeProxy's buffering (which ignores
  * {@code X-Accel-Buffering}), the fix (buffering off for execd's SSE locations), and plain {@code proxy_buffering on}
- * that obeys execd's {@code X-Accel-Buffering: no}. (The PTY's WebSocket is probed directly only: the test nginx does
- * not pass upgrades.)
+ * that obeys execd's {@code X-Accel-Buffering: no}; the PTY's WebSocket passes every nginx unbuffered.
  * Run: {@code ./mvnw -B verify -Pbench -pl backend -Dtest=ExecdLatencyProbeBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
@@ -52,7 +51,8 @@ class ExecdLatencyProbeBenchmarkTest {
             try (var backend = new OpenSandboxBackend(config)) {
                 execd = backend.execd(id).get(30, TimeUnit.SECONDS);
             }
-            String path = URI.create(execd.base()).getRawPath(), upstream = "http://127.0.0.1:" + server.apiUrl().getPort();
+            // nginx in front of the test server's execd endpoint (its Vert.x front: the PTY's WebSocket, the rest passed on)
+            String path = URI.create(execd.base()).getRawPath(), upstream = "http://127.0.0.1:" + URI.create(execd.base()).getPort();
             ProbeSettings base = ProbeSettings.defaults().withIterations(ITERATIONS).withSpreadWindow(window).withKeepalives(Bench.smoke() ? 2 : 3);
             ProbeTarget.Execd direct = new ProbeTarget.Execd("direct", config, null, null, certs.certificate(), null);
 
@@ -70,8 +70,7 @@ class ExecdLatencyProbeBenchmarkTest {
                 String[] labels = {"cubeproxy", "fixed", "obeying"};
                 for (int i = 0; i < 3; i++) targets.add(direct.through(labels[i], URI.create(proxies.get(i).url() + path)));
                 t0 = System.nanoTime();
-                ProbeReport ab = LatencyLab.start(targets, id, null, base.withStreams(List.of(StreamKind.WATCHDIR, StreamKind.START,
-                        StreamKind.KEEPALIVE, StreamKind.BACKGROUND)), null).await(900);
+                ProbeReport ab = LatencyLab.start(targets, id, null, base.withStreams(StreamKind.supported(Protocol.EXECD)), null).await(900);
                 print("directly and through nginx over TLS (CubeProxy's buffering, the fix, proxy_buffering on obeying X-Accel-Buffering)"
                         + Bench.mark(ITERATIONS), ab, t0);
                 assertNull(ab.failure());

@@ -146,6 +146,17 @@ public final class NginxProxy implements AutoCloseable {
                             proxy_send_timeout 7206s;
                         }
                 """.formatted(streamingLocation, common, o.unbufferedStreams() ? "off" : "on", o.unbufferedStreams() ? "off" : "on") : "";
+        // execd's PTY is a WebSocket: passed through as any proxy in front of execd must (nginx never buffers its frames)
+        if (streamingLocation.equals(EXECD_STREAMING_LOCATION)) streams += """
+                        location ~ /pty/[^/]+/ws$ {
+                            proxy_pass http://sandtable;
+                            proxy_http_version 1.1;
+                            proxy_set_header Upgrade $http_upgrade;
+                            proxy_set_header Connection "upgrade";
+                            proxy_set_header Host $http_host;
+                            proxy_read_timeout 7206s;
+                        }
+                """;
         return user + """
                 worker_processes 1;
                 error_log %1$s/logs/error.log warn;
