@@ -155,7 +155,8 @@ public final class LatencyLab {
         for (int i = 0; i < n; i++) {
             List<Metric> metrics = new ArrayList<>();
             EndpointProbes p = probes.get(i);
-            hist.get(i).forEach((name, h) -> metrics.add(Metric.of(name, p.description(name), h)));
+            // by name: a trial's measurements come in no fixed order, and reports should not reorder between runs
+            new java.util.TreeMap<>(hist.get(i)).forEach((name, h) -> metrics.add(Metric.of(name, p.description(name), h)));
             VerdictRule.Decision d = VerdictRule.decide(kind, trials.get(i), metrics, p.thresholds(kind, settings.thresholds()));
             String reason = note[i] == null ? d.reason() : d.reason() + " (" + note[i] + ")";
             if (p.caveat(kind) != null) reason += "; " + p.caveat(kind);
