@@ -110,6 +110,9 @@ final class ProbeCommand implements Callable<Integer> {
         boolean execd = openSandboxUrl != null || execdUrl != null;
         List<ProbeTarget> targets = new ArrayList<>();
         if (execd) {
+            if (apiUrl != null || domain != null || sandboxUrl != null)
+                throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--api-url, --domain and --sandbox-url are for an E2B platform's envd; "
+                        + "with --opensandbox-url or --execd-url, use --execd-url for execd's address");
             ProbeTarget.Execd t = execdTarget();
             targets.add(t);
             if (compare != null) targets.add(t.through("compare", url(compare, "--compare")));

@@ -92,6 +92,7 @@ class ProbeExecdCommandTest {
         assertThat(probe("--opensandbox-url", server.apiUrl().toString(), "--sandbox", sandbox).err()).contains("OPEN_SANDBOX_API_KEY");
         assertThat(probe("--execd-url", execd.base(), "--sandbox", "x").err()).contains("--sandbox and --template need --opensandbox-url");
         assertThat(probe("--execd-url", "not a url").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(probe("--execd-url", execd.base(), "--sandbox-url", "http://x:1").err()).contains("are for an E2B platform's envd");
         CliRunner.Result dead = probe("--execd-url", "http://127.0.0.1:9", "--streams", "start", "-n", "1");
         assertThat(dead.code()).isEqualTo(ExitCodes.PROBE_FAILED);
         assertThat(dead.err()).contains("cannot reach execd at http://127.0.0.1:9");
