@@ -28,9 +28,14 @@ final class EndpointDialog {
         dialog.setTitle("Add endpoint");
         dialog.setHeaderText("Probe the same sandbox through another endpoint");
         TextField label = field("endpoint-label", vm.suggestLabel(), "proxy");
-        TextField sandboxUrl = field("endpoint-sandbox-url", "", "https://proxy.example.com (envd through the proxy)");
-        TextField apiUrl = field("endpoint-api-url", "", "blank: the sandbox's own control plane");
-        TextField apiKey = field("endpoint-api-key", "", "blank: the sandbox's own key");
+        // an OpenSandbox sandbox is probed over execd: the endpoint is execd's URL through the proxy, nothing else
+        boolean execd = vm.choiceProperty().get() != null && vm.choiceProperty().get().own() instanceof dev.sandtable.latency.ProbeTarget.Execd;
+        TextField sandboxUrl = field("endpoint-sandbox-url", "", execd ? "https://proxy.example.com/… (execd through the proxy)"
+                : "https://proxy.example.com (envd through the proxy)");
+        TextField apiUrl = field("endpoint-api-url", "", execd ? "(not for execd: the OpenSandbox server's)" : "blank: the sandbox's own control plane");
+        TextField apiKey = field("endpoint-api-key", "", execd ? "(not for execd: the OpenSandbox server's)" : "blank: the sandbox's own key");
+        apiUrl.setDisable(execd);
+        apiKey.setDisable(execd);
         TextField caCert = field("endpoint-ca-cert", "", "PEM file of a private CA (optional)");
         Button browse = new Button("Browse…");
         browse.setOnAction(e -> {

@@ -70,6 +70,11 @@ class LatencyWindowOpenSandboxTest {
         assertThat(c.getAsBoolean()).as(what).isTrue();
     }
 
+    private static javafx.stage.Window dialog(LatencyWindow w) {
+        return javafx.stage.Window.getWindows().stream().filter(x -> x != w.stage() && x.isShowing() && x instanceof javafx.stage.Stage s
+                && "Add endpoint".equals(s.getTitle())).findFirst().orElse(null);
+    }
+
     @Test
     void anOpenSandboxSandboxIsProbedOverExecd() throws Exception {
         server.seedSandbox("probed", "Running");
@@ -89,6 +94,14 @@ class LatencyWindowOpenSandboxTest {
             vm.iterationsProperty().set(2);
             vm.windowMsProperty().set(600);
         });
+        robot.targetWindow(w[0].stage());
+        // Add endpoint… for execd: only execd's URL through the proxy (and a CA); the API URL and key are the server's
+        robot.clickOn("#latency-add-endpoint");
+        until("the endpoint dialog", () -> dialog(w[0]) != null);
+        assertThat(robot.lookup("#endpoint-api-url").queryTextInputControl().isDisabled()).isTrue();
+        assertThat(robot.lookup("#endpoint-api-key").queryTextInputControl().isDisabled()).isTrue();
+        assertThat(robot.lookup("#endpoint-sandbox-url").queryTextInputControl().getPromptText()).contains("execd through the proxy");
+        robot.interact(() -> dialog(w[0]).hide());
         robot.targetWindow(w[0].stage());
         robot.clickOn("#latency-run");
         until("the run finished", () -> vm.statusProperty().get() == LatencyViewModel.Status.DONE);
