@@ -16,10 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** One endpoint's envd for one sandbox: the calls the probes make, each with the run's deadline. */
 final class EnvdSession {
@@ -127,16 +123,6 @@ final class EnvdSession {
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
-        try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | CompletionException e) {
-            throw SandtableException.of(e.getCause() == null ? e : e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, label + ": " + what + " got no answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandtableException(ErrorCode.UNAVAILABLE, "the probe was interrupted");
-        }
+        return CallWait.await(f, timeout, label, what, SandtableException::of);
     }
 }

@@ -142,10 +142,7 @@ final class ExecdProbes implements EndpointProbes {
         }
         if (!kind.streaming(Protocol.EXECD) && r.error() == null) r.cancelled();
         Trial t = r.trial(m);
-        if (!kind.streaming(Protocol.EXECD) && t.ending() == Trial.Ending.CANCELLED)
-            t = new Trial(t.iteration(), t.evidence(), t.startedMs(), t.headersMs(), t.frames(), t.endedMs(), Trial.Ending.UNARY,
-                    t.error(), t.measurements());
-        return t;
+        return kind.streaming(Protocol.EXECD) ? t : t.unary();
     }
 
     private Frame need(Frame f, TrialRecorder r, String what) {

@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One endpoint's execd for one sandbox: the calls the execd probes make, each with the run's deadline. Streams are
@@ -203,17 +201,7 @@ final class ExecdSession implements AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
-        try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw describe(e.getCause() == null ? e : e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, label + ": " + what + " got no answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandtableException(ErrorCode.UNAVAILABLE, "the probe was interrupted");
-        }
+        return CallWait.await(f, timeout, label, what, this::describe);
     }
 
     private SandtableException describe(Throwable failure) {

@@ -124,10 +124,7 @@ final class Probes implements EndpointProbes {
 
     private Trial finish(TrialRecorder r, Map<String, Double> m, StreamKind kind) {
         Trial t = r.trial(m);
-        if (kind == StreamKind.SENDINPUT && t.ending() == Trial.Ending.CANCELLED)
-            t = new Trial(t.iteration(), t.evidence(), t.startedMs(), t.headersMs(), t.frames(), t.endedMs(), Trial.Ending.UNARY,
-                    t.error(), t.measurements());
-        return t;
+        return kind == StreamKind.SENDINPUT ? t.unary() : t;
     }
 
     private Frame need(Frame f, TrialRecorder r, String what) {

@@ -36,6 +36,12 @@ public record Trial(int iteration, boolean evidence, double startedMs, Double he
         UNARY
     }
 
+    /** A unary call's trial, which the probe ended as it ends a stream it has what it needs from, as {@link Ending#UNARY}. */
+    Trial unary() {
+        return ending != Ending.CANCELLED ? this
+                : new Trial(iteration, evidence, startedMs, headersMs, frames, endedMs, Ending.UNARY, error, measurements);
+    }
+
     public boolean failed() {
         return ending == Ending.ERROR || ending == Ending.CLIENT_DEADLINE;
     }

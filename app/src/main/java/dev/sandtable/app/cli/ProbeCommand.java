@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /** {@code sandtable probe}: the latency lab on the command line (docs/latency-lab.md). */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
@@ -51,8 +50,6 @@ import java.util.function.Supplier;
                 "  SSL_CERT_FILE             extra CA certificates to trust (PEM), like --ca-cert",
                 "  OPEN_SANDBOX_API_KEY      the OpenSandbox API key (with --opensandbox-url; --api-key wins)"})
 final class ProbeCommand implements Callable<Integer> {
-    /** The environment the defaults come from; tests replace it. */
-    static Supplier<Map<String, String>> environment = System::getenv;
 
     @ParentCommand
     SandtableCli root;
@@ -183,7 +180,7 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private E2bConfig config() {
-        Map<String, String> env = new HashMap<>(environment.get());
+        Map<String, String> env = new HashMap<>(CliContext.environment.get());
         if (apiUrl != null) env.put("E2B_API_URL", apiUrl);
         if (apiKey != null) env.put("E2B_API_KEY", apiKey);
         if (domain != null) env.put("E2B_DOMAIN", domain);
@@ -204,7 +201,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     /** The execd target: through the OpenSandbox server (which gives execd's address and token), or execd's URL directly. */
     private ProbeTarget.Execd execdTarget() {
-        Map<String, String> env = environment.get();
+        Map<String, String> env = CliContext.environment.get();
         if (watchPollMs < 10) throw new SandtableException(ErrorCode.INVALID_ARGUMENT, "--watch-poll-ms must be at least 10");
         String ca = caCert != null ? caCert.toString() : env.get("SSL_CERT_FILE");
         if (ca != null && !ca.isBlank() && !Files.isReadable(Path.of(ca.trim())))

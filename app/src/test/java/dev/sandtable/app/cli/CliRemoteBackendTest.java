@@ -11,18 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code --backend opensandbox} (and e2b, configured the same way) on the existing commands, from the environment. */
 class CliRemoteBackendTest {
     static final String KEY = "cli-os-key";
-    final Supplier<Map<String, String>> realEnvironment = CliContext.environment;
-
     @AfterEach
     void restore() {
-        CliContext.environment = realEnvironment;
+        CliContext.environment = System::getenv;
     }
 
     @Test

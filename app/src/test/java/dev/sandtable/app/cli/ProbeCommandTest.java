@@ -31,13 +31,13 @@ class ProbeCommandTest {
 
     @BeforeAll
     static void start() {
-        ProbeCommand.environment = Map::of;
+        CliContext.environment = Map::of;
         lab = new LocalLab(dir.resolve("service"));
     }
 
     @AfterAll
     static void stop() {
-        ProbeCommand.environment = System::getenv;
+        CliContext.environment = System::getenv;
         if (lab != null) lab.close();
     }
 

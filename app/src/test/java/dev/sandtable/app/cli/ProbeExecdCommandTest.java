@@ -40,7 +40,7 @@ class ProbeExecdCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ProbeCommand.environment = Map::of;
+        CliContext.environment = Map::of;
         server = new OpenSandboxTestServer(KEY);
         server.execdGrace = Duration.ofSeconds(1);
         sandbox = server.seedSandbox("probed", "Running");
@@ -51,7 +51,7 @@ class ProbeExecdCommandTest {
 
     @AfterAll
     static void stop() {
-        ProbeCommand.environment = System::getenv;
+        CliContext.environment = System::getenv;
         if (server != null) server.close();
     }
 
