@@ -201,6 +201,11 @@ public final class LatencyPane {
             CheckBox cb = new CheckBox(k.cliName());
             cb.setId("latency-stream-" + k.cliName());
             cb.setTooltip(new Tooltip(tooltip(k)));
+            // a stream the chosen sandbox's agent does not offer (connect and sendinput on execd) cannot be chosen
+            cb.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+                SandboxChoice c = vm.choiceProperty().get();
+                return c != null && c.own() != null && !k.supports(c.own().protocol());
+            }, vm.choiceProperty()));
             cb.setSelected(vm.streams().contains(k));
             vm.streams().addListener((ListChangeListener<StreamKind>) c -> cb.setSelected(vm.streams().contains(k)));
             cb.selectedProperty().addListener((o, was, on) -> {

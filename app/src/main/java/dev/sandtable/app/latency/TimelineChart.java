@@ -155,8 +155,10 @@ public final class TimelineChart extends Region {
         }
         g.setTextAlign(TextAlignment.LEFT);
         g.setFill(TEXT);
-        g.setFont(Font.font("System", FontWeight.BOLD, 12));
-        g.fillText(l.column() + " · " + l.stream().cliName(), 8, y + 18);
+        Font title = Font.font("System", FontWeight.BOLD, 12);
+        g.setFont(title);
+        // the rail labels stand right-aligned before x0: a long endpoint name is cut short rather than run into them
+        g.fillText(fit(l.column() + " · " + l.stream().cliName(), title, LABEL_W - 8 - 64), 8, y + 18);
         g.setFont(Font.font("System", 11));
         g.setFill(c);
         g.fillText((l.verdict() == null ? "running" : l.verdict().name()) + (l.evidence() ? "" : " · latest trial"), 8, y + 36);
@@ -214,5 +216,17 @@ public final class TimelineChart extends Region {
 
     Canvas canvas() {
         return canvas;
+    }
+
+    /** {@code text}, or as much of it as fits in {@code width} followed by an ellipsis. */
+    static String fit(String text, Font font, double width) {
+        javafx.scene.text.Text t = new javafx.scene.text.Text(text);
+        t.setFont(font);
+        if (t.getLayoutBounds().getWidth() <= width) return text;
+        for (int n = text.length() - 1; n > 0; n--) {
+            t.setText(text.substring(0, n) + "…");
+            if (t.getLayoutBounds().getWidth() <= width) return t.getText();
+        }
+        return "…";
     }
 }

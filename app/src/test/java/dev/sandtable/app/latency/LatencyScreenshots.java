@@ -43,10 +43,12 @@ import java.util.function.BooleanSupplier;
 public class LatencyScreenshots {
     /** The pictures it writes (docs/images); a check of the docs' images can count them as taken by a command. */
     public static final List<String> FILES = List.of("latency-live.png", "latency-timeline.png", "latency-histogram.png", "latency-ab.png",
-            "latency-add-endpoint.png");
+            "latency-add-endpoint.png", "latency-execd.png");
 
     private final FxRobot robot = new FxRobot();
     private LocalService service;
+    private dev.sandtable.opensandbox.OpenSandboxTestServer openSandbox;
+    private dev.sandtable.opensandbox.OpenSandboxBackend openSandboxBackend;
     private ServiceClient client;
     private NginxProxy nginx;
     private final LiveInventory inventory = new LiveInventory();
@@ -59,6 +61,8 @@ public class LatencyScreenshots {
         if (nginx != null) nginx.close();
         if (client != null) client.close();
         if (service != null) service.stop();
+        if (openSandboxBackend != null) openSandboxBackend.close();
+        if (openSandbox != null) openSandbox.close();
     }
 
     @Test
@@ -134,6 +138,49 @@ public class LatencyScreenshots {
         Tab first = tabs.getTabs().getFirst();
         robot.interact(() -> tabs.getSelectionModel().select(first));
         for (String f : FILES) System.out.println("screenshot: " + out.resolve(f));
+    }
+
+    /**
+     * An OpenSandbox sandbox's execd (the spec-driven test server), directly and through CubeProxy's nginx over TLS:
+     * its command streams are BUFFERED there, its PTY and polled watch are not.
+     */
+    @Test
+    void takeTheExecdScreenshot(@TempDir Path tmp) throws Exception {
+        Requirements.require(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
+        Requirements.require(TestCerts.opensslPresent(), TestCerts.MISSING);
+        Path out = Path.of(System.getProperty("sandtable.docs.images"));
+        Files.createDirectories(out);
+        FxToolkit.registerPrimaryStage();
+        TestCerts certs = TestCerts.make(tmp.resolve("tls"));
+        openSandbox = new dev.sandtable.opensandbox.OpenSandboxTestServer("shots");
+        openSandbox.execdGrace = Duration.ofSeconds(1);
+        String id = openSandbox.seedSandbox("agent-7", "Running");
+        openSandboxBackend = new dev.sandtable.opensandbox.OpenSandboxBackend(
+                new dev.sandtable.opensandbox.OpenSandboxConfig(openSandbox.apiUrl(), "shots", Duration.ofMillis(300)));
+        java.net.URI execd = java.net.URI.create(openSandboxBackend.execd(id).get(30, TimeUnit.SECONDS).base());
+        nginx = NginxProxy.start(tmp.resolve("nginx"), "http://127.0.0.1:" + execd.getPort(),
+                new NginxProxy.Options(false, true, null, null).withTls(certs.certificate(), certs.key()), NginxProxy.EXECD_STREAMING_LOCATION);
+        robot.interact(() -> inventory.connect(openSandboxBackend));
+        until("the sandbox is listed", () -> {
+            robot.interact(() -> inventory.drain(1000));
+            return inventory.sandboxes().findByName("agent-7") != null;
+        });
+        LatencyWindow.useForTests(() -> RunHistory.in(tmp.resolve("runs")), null);
+        LatencyWindow[] w = new LatencyWindow[1];
+        robot.interact(() -> w[0] = LatencyWindow.open(inventory, SandboxChoices.key(inventory.sandboxes().findByName("agent-7"))));
+        LatencyViewModel vm = w[0].viewModel();
+        robot.interact(() -> {
+            vm.addEndpoint(new EndpointSpec("cubeproxy", nginx.url() + execd.getRawPath(), "", "", certs.certificate().toString()));
+            vm.streams().setAll(StreamKind.START, StreamKind.BACKGROUND, StreamKind.PTY, StreamKind.WATCHDIR);
+            vm.iterationsProperty().set(5);
+            vm.windowMsProperty().set(1500);
+        });
+        robot.targetWindow(w[0].stage());
+        robot.clickOn("#latency-run");
+        until("the run finished", () -> vm.statusProperty().get() == LatencyViewModel.Status.DONE);
+        settle();
+        png(w[0].stage(), out.resolve("latency-execd.png"));
+        System.out.println("screenshot: " + out.resolve("latency-execd.png"));
     }
 
     private static Window dialog(LatencyWindow w) {

@@ -94,6 +94,13 @@ class LatencyWindowOpenSandboxTest {
             vm.iterationsProperty().set(2);
             vm.windowMsProperty().set(600);
         });
+        assertThat(robot.lookup("#latency-stream-connect").query().isDisabled()).as("execd offers no Process/Connect").isTrue();
+        assertThat(robot.lookup("#latency-stream-sendinput").query().isDisabled()).isTrue();
+        assertThat(robot.lookup("#latency-stream-start").query().isDisabled()).isFalse();
+        javafx.scene.text.Font bold = javafx.scene.text.Font.font("System", javafx.scene.text.FontWeight.BOLD, 12);
+        assertThat(TimelineChart.fit("a-long-endpoint-name · background", bold, 118)).as("a lane title cut short before the rail labels")
+                .endsWith("…").hasSizeLessThan("a-long-endpoint-name · background".length());
+        assertThat(TimelineChart.fit("direct · pty", bold, 118)).isEqualTo("direct · pty");
         robot.targetWindow(w[0].stage());
         // Add endpoint… for execd: only execd's URL through the proxy (and a CA); the API URL and key are the server's
         robot.clickOn("#latency-add-endpoint");
