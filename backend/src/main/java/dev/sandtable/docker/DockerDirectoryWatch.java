@@ -3,6 +3,7 @@ package dev.sandtable.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.sandtable.dirwatch.AbstractDirectoryWatch;
 import dev.sandtable.dirwatch.InotifyLines;
 import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.ErrorCode;
@@ -26,30 +27,24 @@ import java.util.concurrent.CompletableFuture;
  * with {@code find | stat} every {@link #POLL_INTERVAL} ({@link TreeListing} turns two listings into events).
  * The mechanism (and a poll's resolution) is reported in {@link WatchState.Started#mechanism()}.
  */
-final class DockerDirectoryWatch implements DirectoryWatch {
+final class DockerDirectoryWatch extends AbstractDirectoryWatch {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final int KEEPALIVE_SCANS = 60;
 
     private final DockerEngine engine;
-    private final WatchRequest request;
-    private final WatchListener listener;
-    private final Clock clock;
     private final long t0 = System.nanoTime();
     private final CompletableFuture<DirectoryWatch> started = new CompletableFuture<>();
     private final StringBuilder line = new StringBuilder();
     private final StringBuilder errors = new StringBuilder();
     private volatile Closeable stream;
     private volatile String execId;
-    private volatile boolean open = true;
     private String mode;
     private TreeListing listing;
     private int scans;
 
     private DockerDirectoryWatch(DockerEngine engine, WatchRequest request, WatchListener listener, Clock clock) {
+        super(request, listener, clock);
         this.engine = engine;
-        this.request = request;
-        this.listener = listener;
-        this.clock = clock;
     }
 
     static CompletableFuture<DirectoryWatch> start(DockerEngine engine, String containerId, WatchRequest request, WatchListener listener, Clock clock) {
@@ -90,7 +85,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
                 super.onStart(c);
                 stream = c;
                 opened.countDown();
-                if (!open) closeStream();
+                if (!isOpen()) closeStream();
             }
 
             @Override
@@ -107,7 +102,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
             @Override
             public void onError(Throwable t) {
                 opened.countDown();
-                if (open) ended(engine.map(t, "watching " + request.path())); // after close(): the stream we closed
+                if (isOpen()) ended(engine.map(t, "watching " + request.path())); // after close(): the stream we closed
             }
 
             @Override
@@ -133,7 +128,7 @@ final class DockerDirectoryWatch implements DirectoryWatch {
     }
 
     private void handle(String l) {
-        if (!open) return;
+        if (!isOpen()) return;
         Instant now = clock.instant();
         if (l.startsWith("@error ")) {
             fail(new SandtableException(ErrorCode.NOT_FOUND, l.substring(7)));
@@ -170,15 +165,13 @@ final class DockerDirectoryWatch implements DirectoryWatch {
     }
 
     private void fail(SandtableException e) {
-        if (!open) return;
-        open = false;
-        listener.onState(new WatchState.Ended(clock.instant(), e));
+        if (!isOpen()) return;
         started.completeExceptionally(e);
-        closeStream();
+        end(e);
     }
 
     private void ended(SandtableException error) {
-        if (!open) return;
+        if (!isOpen()) return;
         if (!started.isDone()) {
             // the script's own verdict first: a stream that ends early may also report a transport error
             String err;
@@ -191,10 +184,8 @@ final class DockerDirectoryWatch implements DirectoryWatch {
                 error = new SandtableException(ErrorCode.INTERNAL, "the watch ended before it started"
                         + (err.isEmpty() ? " (does the sandbox have /bin/sh?)" : ": " + err));
         }
-        if (!open) return;
-        open = false;
-        listener.onState(new WatchState.Ended(clock.instant(), error));
-        if (!started.isDone()) started.completeExceptionally(error);
+        if (!started.isDone() && error != null) started.completeExceptionally(error);
+        end(error);
     }
 
     /** The script's exit code (2: no such directory), or -1 when unknown. */
@@ -214,16 +205,6 @@ final class DockerDirectoryWatch implements DirectoryWatch {
         }
     }
 
-    @Override
-    public WatchRequest request() {
-        return request;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
     private void closeStream() {
         Closeable s = stream;
         if (s != null) try {
@@ -234,11 +215,8 @@ final class DockerDirectoryWatch implements DirectoryWatch {
     }
 
     @Override
-    public void close() {
-        if (!open) return;
-        open = false;
+    protected void stop() {
         closeStream();
         if (!started.isDone()) started.cancel(false);
-        listener.onState(new WatchState.Ended(clock.instant(), null));
     }
 }

@@ -2,6 +2,7 @@ package dev.sandtable.e2b;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sandtable.dirwatch.AbstractDirectoryWatch;
 import dev.sandtable.e2b.client.ConnectClient;
 import dev.sandtable.e2b.client.ConnectRpcException;
 import dev.sandtable.e2b.client.ConnectStream;
@@ -21,19 +22,13 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code filesystem.Filesystem/WatchDir} as a {@link DirectoryWatch}: events and stream states go to the listener. */
-final class E2bDirectoryWatch implements DirectoryWatch, StreamListener {
-    private final WatchRequest request;
-    private final WatchListener listener;
-    private final Clock clock;
+final class E2bDirectoryWatch extends AbstractDirectoryWatch implements StreamListener {
     private final CompletableFuture<DirectoryWatch> started = new CompletableFuture<>();
     private final long t0 = System.nanoTime();
     private volatile ConnectStream stream;
-    private volatile boolean open = true;
 
     private E2bDirectoryWatch(WatchRequest request, WatchListener listener, Clock clock) {
-        this.request = request;
-        this.listener = listener;
-        this.clock = clock;
+        super(request, listener, clock);
     }
 
     static CompletableFuture<DirectoryWatch> start(ConnectClient envd, WatchRequest request, WatchListener listener,
@@ -87,30 +82,17 @@ final class E2bDirectoryWatch implements DirectoryWatch, StreamListener {
 
     @Override
     public void onEnd(ConnectRpcException error) {
-        open = false;
         SandtableException e = error;
         if (e == null && !started.isDone())
             e = new SandtableException(dev.sandtable.spi.ErrorCode.INTERNAL, "the watch ended before it started");
-        listener.onState(new WatchState.Ended(clock.instant(), e));
-        if (!started.isDone()) started.completeExceptionally(e);
+        if (e != null) started.completeExceptionally(e);
+        end(e);
     }
 
     @Override
-    public WatchRequest request() {
-        return request;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        if (!open) return;
-        open = false;
-        stream.cancel();
-        if (!started.isDone()) started.cancel(false);
-        listener.onState(new WatchState.Ended(clock.instant(), null));
+    protected void stop() {
+        ConnectStream s = stream;
+        if (s != null) s.cancel();
+        started.cancel(false);
     }
 }

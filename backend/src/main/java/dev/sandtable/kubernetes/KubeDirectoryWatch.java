@@ -1,9 +1,9 @@
 package dev.sandtable.kubernetes;
 
+import dev.sandtable.dirwatch.AbstractDirectoryWatch;
 import dev.sandtable.dirwatch.FileStamp;
 import dev.sandtable.dirwatch.InotifyLines;
 import dev.sandtable.dirwatch.ListingDiff;
-import dev.sandtable.spi.DirectoryWatch;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.FsEvent;
 import dev.sandtable.spi.SandtableException;
@@ -35,21 +35,15 @@ import java.util.concurrent.TimeUnit;
  * lines become events ({@link InotifyLines}). Without it: an exec of {@code find … -exec stat} every {@link #POLL_INTERVAL},
  * diffed by {@link ListingDiff}.
  */
-final class KubeDirectoryWatch implements DirectoryWatch {
+final class KubeDirectoryWatch extends AbstractDirectoryWatch {
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
     static final String PROBE = "command -v inotifywait";
 
-    private final WatchRequest request;
-    private final WatchListener listener;
-    private final Clock clock;
-    private volatile boolean open = true;
     private volatile ExecWatch exec;
     private volatile ScheduledFuture<?> poller;
 
     private KubeDirectoryWatch(WatchRequest request, WatchListener listener, Clock clock) {
-        this.request = request;
-        this.listener = listener;
-        this.clock = clock;
+        super(request, listener, clock);
     }
 
     static KubeDirectoryWatch start(KubernetesClient client, String ns, KubernetesBackend.PodRef pod, WatchRequest request,
@@ -83,13 +77,13 @@ final class KubeDirectoryWatch implements DirectoryWatch {
         io.execute(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(e.getOutput(), StandardCharsets.UTF_8))) {
                 String line;
-                while (open && (line = r.readLine()) != null) {
+                while (isOpen() && (line = r.readLine()) != null) {
                     FsEvent ev = InotifyLines.inotifywait(line, request.path(), clock.instant());
                     if (ev != null) listener.onEvent(ev);
                 }
                 end(null);
             } catch (IOException ex) {
-                end(open ? new SandtableException(ErrorCode.UNAVAILABLE, "the watch's exec stream broke: " + ex.getMessage()) : null);
+                end(isOpen() ? new SandtableException(ErrorCode.UNAVAILABLE, "the watch's exec stream broke: " + ex.getMessage()) : null);
             }
         });
     }
@@ -100,7 +94,7 @@ final class KubeDirectoryWatch implements DirectoryWatch {
         Map<String, FileStamp>[] last = new Map[]{first};
         listener.onState(new WatchState.Started(clock.instant(), Duration.between(asked, clock.instant())));
         poller = timer.scheduleWithFixedDelay(() -> {
-            if (!open) return;
+            if (!isOpen()) return;
             try {
                 Map<String, FileStamp> now = listing(client, ns, pod);
                 for (FsEvent e : ListingDiff.diff(last[0], now, clock.instant())) listener.onEvent(e);
@@ -155,30 +149,11 @@ final class KubeDirectoryWatch implements DirectoryWatch {
         }
     }
 
-    private void end(SandtableException error) {
-        if (!open) return;
-        open = false;
-        listener.onState(new WatchState.Ended(clock.instant(), error));
-    }
-
     @Override
-    public WatchRequest request() {
-        return request;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        if (!open) return;
-        open = false;
+    protected void stop() {
         ExecWatch e = exec;
         if (e != null) e.close();
         ScheduledFuture<?> p = poller;
         if (p != null) p.cancel(false);
-        listener.onState(new WatchState.Ended(clock.instant(), null));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sandtable.opensandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sandtable.dirwatch.AbstractDirectoryWatch;
 import dev.sandtable.dirwatch.FileStamp;
 import dev.sandtable.dirwatch.ListingDiff;
 import dev.sandtable.spi.DirectoryWatch;
@@ -27,24 +28,18 @@ import java.util.concurrent.locks.LockSupport;
  * arrives up to one interval late, and several changes to one file within an interval are one event. The latency
  * of an event is its arrival minus the entry's {@code modified_at} (so it includes the wait for the poll).
  */
-public final class ExecdDirectoryWatch implements DirectoryWatch {
+public final class ExecdDirectoryWatch extends AbstractDirectoryWatch {
     /** How deep a recursive watch lists (execd's {@code depth}). */
     static final int RECURSIVE_DEPTH = 32;
 
     private final ExecdClient execd;
-    private final WatchRequest request;
-    private final WatchListener listener;
     private final Duration interval;
-    private final Clock clock;
-    private volatile boolean open = true;
     private volatile Thread thread;
 
     private ExecdDirectoryWatch(ExecdClient execd, WatchRequest request, WatchListener listener, Duration interval, Clock clock) {
+        super(request, listener, clock);
         this.execd = execd;
-        this.request = request;
-        this.listener = listener;
         this.interval = interval;
-        this.clock = clock;
     }
 
     /** Lists once (so a missing directory fails the future), then polls on a virtual thread. */
@@ -73,22 +68,19 @@ public final class ExecdDirectoryWatch implements DirectoryWatch {
     }
 
     private void run(Map<String, FileStamp> before) {
-        while (open) {
+        while (isOpen()) {
             LockSupport.parkNanos(interval.toNanos());
-            if (!open) return;
+            if (!isOpen()) return;
             Map<String, FileStamp> now;
             try {
                 now = list().get(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                if (open) {
-                    open = false;
-                    listener.onState(new WatchState.Ended(clock.instant(), SandtableException.of(e)));
-                }
+                end(SandtableException.of(e));
                 return;
             }
-            if (!open) return;
+            if (!isOpen()) return;
             Instant at = clock.instant();
             List<FsEvent> events = ListingDiff.diff(before, now, at);
             for (FsEvent e : events) listener.onEvent(e);
@@ -106,21 +98,8 @@ public final class ExecdDirectoryWatch implements DirectoryWatch {
     }
 
     @Override
-    public WatchRequest request() {
-        return request;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        if (!open) return;
-        open = false;
+    protected void stop() {
         Thread t = thread;
         if (t != null) LockSupport.unpark(t);
-        listener.onState(new WatchState.Ended(clock.instant(), null));
     }
 }
