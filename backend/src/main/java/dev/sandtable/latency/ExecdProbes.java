@@ -15,14 +15,11 @@ import dev.sandtable.spi.WatchRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The probes of one endpoint's execd (OpenSandbox). Streams are {@code POST /command} SSE: an evidence trial runs a
@@ -30,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * plus its grace of about 1 s). execd has no directory watch: the watch probe times the polling fallback
  * ({@link ExecdDirectoryWatch}), whose interval is its resolution and is said in every verdict's reason.
  */
-final class ExecdProbes implements EndpointProbes {
+final class ExecdProbes extends ProbeTrials<ExecdSession.Stream> {
     static final Map<String, String> DESCRIPTIONS = Map.of(
             "start", "request sent -> init event arrived",
             "complete", "request sent -> execution_complete event arrived (background command)",
@@ -43,30 +40,18 @@ final class ExecdProbes implements EndpointProbes {
     static final Duration GRACE = Duration.ofSeconds(1);
 
     private final ExecdSession s;
-    private final ProbeSettings settings;
-    private final ProbeListener listener;
-    private final long runT0;
     private final String dir;
     private final Duration watchInterval;
     private final String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private volatile TrialRecorder active;
-    private volatile ExecdSession.Stream activeStream;
     private volatile TrialRecorder watchBorrower;
     private final Map<String, Double> written = new ConcurrentHashMap<>();
     private DirectoryWatch watch;
 
     ExecdProbes(ExecdSession s, ProbeSettings settings, ProbeListener listener, long runT0, String dir, Duration watchInterval) {
+        super(s.label, Protocol.EXECD, DESCRIPTIONS, settings, listener, runT0);
         this.s = s;
-        this.settings = settings;
-        this.listener = listener;
-        this.runT0 = runT0;
         this.dir = dir;
         this.watchInterval = watchInterval;
-    }
-
-    @Override
-    public String description(String metric) {
-        return DESCRIPTIONS.getOrDefault(metric, metric);
     }
 
     @Override
@@ -83,20 +68,9 @@ final class ExecdProbes implements EndpointProbes {
                 + "(DELAYED only above " + Math.round(settings.thresholds().delayedMs() + ms) + " ms); unary calls, nothing a proxy can buffer";
     }
 
-    private long deadline(Duration extra) {
-        return System.nanoTime() + settings.callTimeout().toNanos() + (extra == null ? 0 : extra.toNanos());
-    }
-
-    private long[] scheduleMs() {
-        long w = settings.spreadWindow().toMillis();
-        return new long[]{w / 4, w / 2, w};
-    }
-
     private ExecdSession.Stream open(TrialRecorder r, ObjectNode body) {
         r.ownStreamOpened();
-        ExecdSession.Stream st = s.stream("/command", body, r);
-        activeStream = st;
-        return st;
+        return opened(s.stream("/command", body, r));
     }
 
     private static ObjectNode command(String command, long timeoutMs, boolean background) {
@@ -106,47 +80,23 @@ final class ExecdProbes implements EndpointProbes {
     }
 
     @Override
-    public void interrupt() {
-        ExecdSession.Stream st = activeStream;
-        if (st != null) st.cancel();
-        TrialRecorder r = active;
-        if (r != null) r.failed("the run was cancelled");
+    protected void cancel(ExecdSession.Stream stream) {
+        stream.cancel();
     }
 
     @Override
-    public Trial run(StreamKind kind, int iteration, boolean evidence) throws InterruptedException {
-        TrialRecorder r = new TrialRecorder(s.label, kind, iteration, evidence, listener, runT0);
-        active = r;
-        Map<String, Double> m = new LinkedHashMap<>();
-        ExecdSession.Stream[] stream = new ExecdSession.Stream[1];
-        try {
-            switch (kind) {
-                case START -> start(r, m, evidence, stream);
-                case BACKGROUND -> background(r, m, evidence, stream);
-                case KEEPALIVE -> keepalive(r, m, stream);
-                case WATCHDIR -> watchDir(r, m);
-                case PTY -> {
-                    pty(r, m, evidence);
-                    r.cancelled(); // this side closes the WebSocket once it has what it needs
-                }
-                default -> throw new SandtableException(ErrorCode.UNSUPPORTED, "execd has no " + kind.cliName() + " probe");
+    protected void probe(StreamKind kind, TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
+        switch (kind) {
+            case START -> start(r, m, evidence);
+            case BACKGROUND -> background(r, m, evidence);
+            case KEEPALIVE -> keepalive(r, m);
+            case WATCHDIR -> watchDir(r, m);
+            case PTY -> {
+                pty(r, m, evidence);
+                r.cancelled(); // this side closes the WebSocket once it has what it needs
             }
-        } catch (SandtableException e) {
-            r.failed(e.getMessage());
-        } finally {
-            if (stream[0] != null) {
-                stream[0].cancel();
-                r.cancelled(); // nothing when the stream had ended
-            }
-            activeStream = null;
+            default -> throw new SandtableException(ErrorCode.UNSUPPORTED, "execd has no " + kind.cliName() + " probe");
         }
-        if (!kind.streaming(Protocol.EXECD) && r.error() == null) r.cancelled();
-        Trial t = r.trial(m);
-        return kind.streaming(Protocol.EXECD) ? t : t.unary();
-    }
-
-    private Frame need(Frame f, TrialRecorder r, String what) {
-        return r.need(f, what, settings.callTimeout().toMillis());
     }
 
     /** Waits for a stream execd ends by itself (its command ends after {@code runs}, then the grace); past that it failed. */
@@ -156,25 +106,25 @@ final class ExecdProbes implements EndpointProbes {
 
     // ---------------------------------------------------------------- POST /command
 
-    private void start(TrialRecorder r, Map<String, Double> m, boolean evidence, ExecdSession.Stream[] st) throws InterruptedException {
+    private void start(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
         if (evidence) {
             long[] at = scheduleMs();
             Duration runs = Duration.ofMillis(at[2] + at[0]);
             r.producedBy(Printer.producedBy(r, at, 0, "stdout"));
             String script = Printer.script(at) + String.format(Locale.ROOT, "sleep %.3f", at[0] / 1000.0);
-            st[0] = open(r, command(script, runs.toMillis() + settings.callTimeout().toMillis(), false));
+            open(r, command(script, runs.toMillis() + settings.callTimeout().toMillis(), false));
             awaitServerEnd(r, runs);
             Frame init = r.await(f -> f.kind().equals("init"), 0);
             if (init != null) m.put("start", init.arrivedMs());
             return;
         }
-        st[0] = open(r, command("sleep 30", 30_000, false));
+        open(r, command("sleep 30", 30_000, false));
         Frame init = need(r.await(f -> f.kind().equals("init"), deadline(null)), r, "init event");
         m.put("start", init.arrivedMs());
     }
 
-    private void background(TrialRecorder r, Map<String, Double> m, boolean evidence, ExecdSession.Stream[] st) throws InterruptedException {
-        st[0] = open(r, command("sleep 5", 5_000, true));
+    private void background(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
+        open(r, command("sleep 5", 5_000, true));
         if (evidence) awaitServerEnd(r, Duration.ZERO); // the whole stream: a proxy holding it shows as "held until the end"
         Frame init = need(r.await(f -> f.kind().equals("init"), deadline(null)), r, "init event");
         m.put("start", init.arrivedMs());
@@ -182,10 +132,10 @@ final class ExecdProbes implements EndpointProbes {
         m.put("complete", done.arrivedMs());
     }
 
-    private void keepalive(TrialRecorder r, Map<String, Double> m, ExecdSession.Stream[] st) throws InterruptedException {
+    private void keepalive(TrialRecorder r, Map<String, Double> m) throws InterruptedException {
         // execd pings at init and every 3 s after; the command ends just after the last ping listened for
         Duration runs = Duration.ofMillis(settings.keepalives() * Protocol.EXECD.keepaliveMs() + 500);
-        st[0] = open(r, command(String.format(Locale.ROOT, "sleep %.3f", runs.toMillis() / 1000.0), runs.toMillis() + 5_000, false));
+        open(r, command(String.format(Locale.ROOT, "sleep %.3f", runs.toMillis() / 1000.0), runs.toMillis() + 5_000, false));
         awaitServerEnd(r, runs);
         Frame init = r.await(f -> f.kind().equals("init"), 0);
         if (init != null) m.put("start", init.arrivedMs());
@@ -226,15 +176,8 @@ final class ExecdProbes implements EndpointProbes {
     }
 
     private DirectoryWatch startWatch(WatchListener l) throws InterruptedException {
-        try {
-            return ExecdDirectoryWatch.start(s.client(), new WatchRequest(dir, false), l, watchInterval, Clock.systemUTC())
-                    .get(settings.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw SandtableException.of(e.getCause());
-        } catch (TimeoutException e) {
-            throw new SandtableException(ErrorCode.UNAVAILABLE, s.label + ": the polling watch's first GET /directories/list got no answer within "
-                    + settings.callTimeout().toMillis() + " ms");
-        }
+        return CallWait.awaitInterruptibly(ExecdDirectoryWatch.start(s.client(), new WatchRequest(dir, false), l, watchInterval, Clock.systemUTC()),
+                settings.callTimeout(), s.label, "the polling watch's first GET /directories/list", SandtableException::of);
     }
 
     // ---------------------------------------------------------------- PTY (WebSocket, not in execd-api.yaml)
@@ -301,17 +244,12 @@ final class ExecdProbes implements EndpointProbes {
     }
 
     private <T> T awaitPty(java.util.concurrent.CompletableFuture<T> f, String what) throws InterruptedException {
-        try {
-            return f.get(settings.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            SandtableException x = SandtableException.of(e.getCause());
-            if (x.code() == ErrorCode.NOT_FOUND || x.code() == ErrorCode.UNSUPPORTED)
-                throw new SandtableException(ErrorCode.UNSUPPORTED, s.label + ": this execd has no PTY routes (" + what + ": " + x.getMessage() + ")", x);
-            throw x;
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, s.label + ": " + what + " got no answer within " + settings.callTimeout().toMillis() + " ms");
-        }
+        return CallWait.awaitInterruptibly(f, settings.callTimeout(), s.label, what, failure -> {
+            SandtableException x = SandtableException.of(failure);
+            return x.code() == ErrorCode.NOT_FOUND || x.code() == ErrorCode.UNSUPPORTED
+                    ? new SandtableException(ErrorCode.UNSUPPORTED, s.label + ": this execd has no PTY routes (" + what + ": " + x.getMessage() + ")", x)
+                    : x;
+        });
     }
 
     private final java.util.List<Terminal> terminals = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -7,7 +7,6 @@ import dev.sandtable.spi.SandtableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * stream shows as frames produced apart arriving together. Helper processes are found by tag, never by the pid a
  * (possibly held) {@code start} frame would tell.
  */
-final class Probes implements EndpointProbes {
+final class Probes extends ProbeTrials<ConnectStream> {
     static final Map<String, String> DESCRIPTIONS = Map.of(
             "start", "request sent -> start frame arrived",
             "create", "Start with a PTY sent -> start frame arrived",
@@ -29,106 +28,42 @@ final class Probes implements EndpointProbes {
             "interval", "time between successive keepalive frames (1 s requested)");
 
     private final EnvdSession s;
-    private final ProbeSettings settings;
-    private final ProbeListener listener;
-    private final long runT0;
     private final String dir;
     private final String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private final List<String> helpers = new ArrayList<>();
     private final Map<StreamKind, String> targets = new ConcurrentHashMap<>();
-    private volatile TrialRecorder active;
-    private volatile ConnectStream activeStream;
-
     Probes(EnvdSession s, ProbeSettings settings, ProbeListener listener, long runT0, String dir) {
+        super(s.label, Protocol.ENVD, DESCRIPTIONS, settings, listener, runT0);
         this.s = s;
-        this.settings = settings;
-        this.listener = listener;
-        this.runT0 = runT0;
         this.dir = dir;
     }
 
-    private long deadline(Duration extra) {
-        return System.nanoTime() + settings.callTimeout().toNanos() + (extra == null ? 0 : extra.toNanos());
-    }
-
-    private Duration window() {
-        return settings.spreadWindow();
-    }
-
     private Duration serverDeadline() {
-        return window().plus(window().dividedBy(4));
-    }
-
-    private long[] scheduleMs() {
-        long w = window().toMillis();
-        return new long[]{w / 4, w / 2, w};
-    }
-
-    private TrialRecorder recorder(StreamKind kind, int iteration, boolean evidence) {
-        TrialRecorder r = new TrialRecorder(s.label, kind, iteration, evidence, listener, runT0);
-        active = r;
-        return r;
+        Duration w = settings.spreadWindow();
+        return w.plus(w.dividedBy(4));
     }
 
     private ConnectStream open(TrialRecorder r, String method, ObjectNode body, Duration serverTimeout, int keepalive) {
         r.ownStreamOpened();
-        ConnectStream st = s.stream(method, body, serverTimeout, keepalive, r);
-        activeStream = st;
-        return st;
-    }
-
-    EnvdSession session() {
-        return s;
+        return opened(s.stream(method, body, serverTimeout, keepalive, r));
     }
 
     @Override
-    public String description(String metric) {
-        return DESCRIPTIONS.getOrDefault(metric, metric);
+    protected void cancel(ConnectStream stream) {
+        stream.cancel();
     }
 
     @Override
-    public void interrupt() {
-        ConnectStream st = activeStream;
-        if (st != null) st.cancel();
-        TrialRecorder r = active;
-        if (r != null) r.failed("the run was cancelled");
-    }
-
-    @Override
-    public Trial run(StreamKind kind, int iteration, boolean evidence) throws InterruptedException {
-        TrialRecorder r = recorder(kind, iteration, evidence);
-        Map<String, Double> m = new LinkedHashMap<>();
-        ConnectStream[] stream = new ConnectStream[1];
-        try {
-            switch (kind) {
-                case WATCHDIR -> watchDir(r, m, evidence, stream);
-                case PTY -> pty(r, m, evidence, stream);
-                case START -> start(r, m, evidence, stream);
-                case CONNECT -> connect(r, m, evidence, stream);
-                case SENDINPUT -> sendInput(r, m);
-                case KEEPALIVE -> keepalive(r, m, stream);
-                case BACKGROUND -> throw new SandtableException(dev.sandtable.spi.ErrorCode.UNSUPPORTED, "envd has no " + kind.cliName() + " probe");
-            }
-        } catch (SandtableException e) {
-            r.failed(e.getMessage());
-        } finally {
-            if (stream[0] != null) {
-                stream[0].cancel();
-                r.cancelled(); // nothing when the stream had ended
-            }
-            activeStream = null;
+    protected void probe(StreamKind kind, TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
+        switch (kind) {
+            case WATCHDIR -> watchDir(r, m, evidence);
+            case PTY -> pty(r, m, evidence);
+            case START -> start(r, m, evidence);
+            case CONNECT -> connect(r, m, evidence);
+            case SENDINPUT -> sendInput(r, m);
+            case KEEPALIVE -> keepalive(r, m);
+            case BACKGROUND -> throw new SandtableException(dev.sandtable.spi.ErrorCode.UNSUPPORTED, "envd has no " + kind.cliName() + " probe");
         }
-        if (kind == StreamKind.SENDINPUT && r.error() == null) r.cancelled();
-        return finish(r, m, kind);
-    }
-
-    private Trial finish(TrialRecorder r, Map<String, Double> m, StreamKind kind) {
-        Trial t = r.trial(m);
-        return kind == StreamKind.SENDINPUT ? t.unary() : t;
-    }
-
-    private Frame need(Frame f, TrialRecorder r, String what) {
-        return r.need(f, what, settings.callTimeout().toMillis());
     }
 
     /** Waits for a stream the server was asked to end at {@code serverTimeout}; past this side's deadline it failed. */
@@ -143,13 +78,13 @@ final class Probes implements EndpointProbes {
 
     // ---------------------------------------------------------------- WatchDir
 
-    private void watchDir(TrialRecorder r, Map<String, Double> m, boolean evidence, ConnectStream[] st) throws InterruptedException {
+    private void watchDir(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
         Map<String, Double> written = new ConcurrentHashMap<>();
         r.producedBy((k, d) -> k.equals("filesystem") ? written.get(d.split(" ")[0]) : null);
         ObjectNode body = EnvdSession.object().put("path", dir);
         String prefix = "w" + id + "-" + r.hashCode() + "-";
         if (evidence) {
-            st[0] = open(r, "filesystem.Filesystem/WatchDir", body, serverDeadline(), 0);
+            open(r, "filesystem.Filesystem/WatchDir", body, serverDeadline(), 0);
             int i = 0;
             for (long at : scheduleMs()) {
                 String name = prefix + i++;
@@ -178,7 +113,7 @@ final class Probes implements EndpointProbes {
         } finally {
             watch.lend(null);
         }
-        st[0] = open(r, "filesystem.Filesystem/WatchDir", body, settings.callTimeout(), 0);
+        open(r, "filesystem.Filesystem/WatchDir", body, settings.callTimeout(), 0);
         Frame start = need(r.await(f -> f.kind().equals("start") && isOwnStart(r, f), deadline(null)), r, "start frame");
         m.put("start", start.arrivedMs() - r.ownStreamOpenedMs());
     }
@@ -193,7 +128,7 @@ final class Probes implements EndpointProbes {
         return body;
     }
 
-    private void pty(TrialRecorder r, Map<String, Double> m, boolean evidence, ConnectStream[] st) throws InterruptedException {
+    private void pty(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
         String tag = "p" + id + "-" + r.hashCode();
         Map<String, Double> sent = new ConcurrentHashMap<>();
         r.producedBy((k, d) -> {
@@ -203,7 +138,7 @@ final class Probes implements EndpointProbes {
         });
         try {
             if (evidence) {
-                st[0] = open(r, "process.Process/Start", ptyStart(tag), serverDeadline(), 0);
+                open(r, "process.Process/Start", ptyStart(tag), serverDeadline(), 0);
                 s.awaitTag(tag);
                 int i = 0;
                 for (long at : scheduleMs()) {
@@ -231,7 +166,7 @@ final class Probes implements EndpointProbes {
             } finally {
                 term.lend(null);
             }
-            st[0] = open(r, "process.Process/Start", ptyStart(tag), settings.callTimeout(), 0);
+            open(r, "process.Process/Start", ptyStart(tag), settings.callTimeout(), 0);
             Frame start = need(r.await(f -> f.kind().equals("start") && isOwnStart(r, f), deadline(null)), r, "start frame");
             m.put("create", start.arrivedMs() - r.ownStreamOpenedMs());
         } finally {
@@ -257,18 +192,18 @@ final class Probes implements EndpointProbes {
         return body;
     }
 
-    private void start(TrialRecorder r, Map<String, Double> m, boolean evidence, ConnectStream[] st) throws InterruptedException {
+    private void start(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
         String tag = "s" + id + "-" + r.hashCode();
         try {
             if (evidence) {
                 r.producedBy(printedBy(r, 0));
-                st[0] = open(r, "process.Process/Start", shell(tag, printer(), false), serverDeadline(), 0);
+                open(r, "process.Process/Start", shell(tag, printer(), false), serverDeadline(), 0);
                 awaitServerEnd(r, serverDeadline());
                 Frame start = r.await(f -> f.kind().equals("start"), 0);
                 if (start != null) m.put("start", start.arrivedMs());
                 return;
             }
-            st[0] = open(r, "process.Process/Start", shell(tag, "sleep 30", false), settings.callTimeout(), 0);
+            open(r, "process.Process/Start", shell(tag, "sleep 30", false), settings.callTimeout(), 0);
             Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
             m.put("start", start.arrivedMs());
         } finally {
@@ -276,7 +211,7 @@ final class Probes implements EndpointProbes {
         }
     }
 
-    private void connect(TrialRecorder r, Map<String, Double> m, boolean evidence, ConnectStream[] st) throws InterruptedException {
+    private void connect(TrialRecorder r, Map<String, Double> m, boolean evidence) throws InterruptedException {
         ObjectNode body = EnvdSession.object();
         if (evidence) {
             String tag = "e" + id;
@@ -284,7 +219,7 @@ final class Probes implements EndpointProbes {
             double spawned = r.now();
             r.producedBy(printedBy(r, spawned));
             body.set("process", s.selector(tag));
-            st[0] = open(r, "process.Process/Connect", body, serverDeadline(), 0);
+            open(r, "process.Process/Connect", body, serverDeadline(), 0);
             awaitServerEnd(r, serverDeadline());
             Frame start = r.await(f -> f.kind().equals("start"), 0);
             if (start != null) m.put("start", start.arrivedMs());
@@ -294,7 +229,7 @@ final class Probes implements EndpointProbes {
         String tag = targets.computeIfAbsent(StreamKind.CONNECT, k -> "c" + id);
         if (iterationOne(tag)) spawn(tag, "sleep 600", false);
         body.set("process", s.selector(tag));
-        st[0] = open(r, "process.Process/Connect", body, settings.callTimeout(), 0);
+        open(r, "process.Process/Connect", body, settings.callTimeout(), 0);
         Frame start = need(r.await(f -> f.kind().equals("start"), deadline(null)), r, "start frame");
         m.put("start", start.arrivedMs());
     }
@@ -329,9 +264,9 @@ final class Probes implements EndpointProbes {
 
     // ---------------------------------------------------------------- keepalive cadence
 
-    private void keepalive(TrialRecorder r, Map<String, Double> m, ConnectStream[] st) throws InterruptedException {
+    private void keepalive(TrialRecorder r, Map<String, Double> m) throws InterruptedException {
         Duration listen = Duration.ofMillis(settings.keepalives() * 1000L + 500);
-        st[0] = open(r, "filesystem.Filesystem/WatchDir", EnvdSession.object().put("path", dir), listen, 1);
+        open(r, "filesystem.Filesystem/WatchDir", EnvdSession.object().put("path", dir), listen, 1);
         awaitServerEnd(r, listen);
         Frame start = r.await(f -> f.kind().equals("start"), 0);
         if (start != null) m.put("start", start.arrivedMs());
