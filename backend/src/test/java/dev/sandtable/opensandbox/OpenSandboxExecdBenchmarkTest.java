@@ -59,7 +59,7 @@ class OpenSandboxExecdBenchmarkTest {
             server.ptySupported = false;
             var terminal = backend.openTerminal(id, new dev.sandtable.spi.TerminalRequest(java.util.List.of(), 80, 24, java.util.Map.of(), null))
                     .get(30, TimeUnit.SECONDS);
-            LineOutput lines = new LineOutput(terminal.output());
+            Output lines = Output.readFrom(terminal.output());
             lines.await("$ ", 0);
             Histogram lineMode = new Histogram(3);
             int lineCount = Bench.count(50);
@@ -133,9 +133,23 @@ class OpenSandboxExecdBenchmarkTest {
         }
     }
 
-    /** The PTY's output so far, for waiting on text that appears after a given position. */
+    /** A terminal's output so far (a PTY's, or read from a terminal session), for waiting on text after a given position. */
     private static final class Output implements ExecdPty.Listener {
         private final StringBuilder seen = new StringBuilder();
+
+        /** The output of {@code in}, read on a platform thread until it ends. */
+        static Output readFrom(java.io.InputStream in) {
+            Output o = new Output();
+            Thread.ofPlatform().daemon().name("bench-terminal-reader").start(() -> {
+                byte[] buf = new byte[4096];
+                try {
+                    for (int n; (n = in.read(buf)) >= 0; ) o.output(java.util.Arrays.copyOf(buf, n));
+                } catch (java.io.IOException e) {
+                    // the terminal ended
+                }
+            });
+            return o;
+        }
 
         @Override
         public synchronized void output(byte[] bytes) {
@@ -150,39 +164,6 @@ class OpenSandboxExecdBenchmarkTest {
         @Override
         public synchronized void closed(int status, String reason, dev.sandtable.spi.SandtableException failure) {
             notifyAll();
-        }
-
-        synchronized int length() {
-            return seen.length();
-        }
-
-        synchronized void await(String text, int from) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (seen.indexOf(text, from) < 0) {
-                long left = end - System.nanoTime();
-                if (left <= 0) throw new AssertionError("no '" + text + "' after position " + from + " in: " + seen);
-                wait(Math.max(1, left / 1_000_000));
-            }
-        }
-    }
-
-    /** A terminal's output read on a platform thread, for waiting on text that appears after a given position. */
-    private static final class LineOutput {
-        private final StringBuilder seen = new StringBuilder();
-
-        LineOutput(java.io.InputStream in) {
-            Thread.ofPlatform().daemon().name("bench-terminal-reader").start(() -> {
-                byte[] buf = new byte[4096];
-                try {
-                    for (int n; (n = in.read(buf)) >= 0; )
-                        synchronized (this) {
-                            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                            notifyAll();
-                        }
-                } catch (java.io.IOException e) {
-                    // the terminal ended
-                }
-            });
         }
 
         synchronized int length() {
