@@ -21,11 +21,13 @@ import java.util.function.Supplier;
 
 /** "Add endpoint": the same sandbox through another URL (a proxy), for A/B. Blank fields come from the sandbox's own endpoint. */
 final class EndpointDialog {
+    static final String TITLE = "Add endpoint";
+
     private final Dialog<EndpointSpec> dialog = new Dialog<>();
 
     EndpointDialog(LatencyViewModel vm, Window owner, LatencyPane.Files files) {
         dialog.initOwner(owner);
-        dialog.setTitle("Add endpoint");
+        dialog.setTitle(TITLE);
         dialog.setHeaderText("Probe the same sandbox through another endpoint");
         TextField label = field("endpoint-label", vm.suggestLabel(), "proxy");
         // an OpenSandbox sandbox is probed over execd: the endpoint is execd's URL through the proxy, nothing else

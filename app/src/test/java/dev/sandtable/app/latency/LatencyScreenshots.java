@@ -1,5 +1,6 @@
 package dev.sandtable.app.latency;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.app.viewmodel.LiveInventory;
 import dev.sandtable.e2b.server.NginxProxy;
 import dev.sandtable.latency.StreamKind;
@@ -67,12 +68,8 @@ public class LatencyScreenshots {
 
     @Test
     void takeTheLabsScreenshots(@TempDir Path tmp) throws Exception {
-        Requirements.require(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
-        Requirements.require(TestCerts.opensslPresent(), TestCerts.MISSING);
-        Path out = Path.of(System.getProperty("sandtable.docs.images"));
-        Files.createDirectories(out);
-        FxToolkit.registerPrimaryStage();
-        TestCerts certs = TestCerts.make(tmp.resolve("tls"));
+        TestCerts certs = prepare(tmp);
+        Path out = out();
         RuntimePaths paths = RuntimePaths.under(tmp.resolve("service"));
         LocalRuntimeOptions options = LocalRuntimeOptions.defaults().withIsolation(IsolationMode.NONE)
                 .withFreezer(FreezerMode.SIGNALS).withStopGrace(Duration.ofMillis(300));
@@ -109,13 +106,13 @@ public class LatencyScreenshots {
         robot.targetWindow(w[0].stage());
 
         robot.clickOn("#latency-add-endpoint");
-        until("the endpoint dialog", () -> dialog(w[0]) != null);
+        until("the endpoint dialog", () -> LatencyTestWindows.endpointDialog(w[0]) != null);
         robot.interact(() -> robot.lookup("#endpoint-label").queryTextInputControl().setText("proxy-2"));
         robot.interact(() -> robot.lookup("#endpoint-sandbox-url").queryTextInputControl().setText("https://sandbox-proxy.internal.example"));
         robot.interact(() -> robot.lookup("#endpoint-ca-cert").queryTextInputControl().setText(certs.certificate().toString()));
         settle();
-        png(dialog(w[0]), out.resolve("latency-add-endpoint.png"));
-        robot.interact(() -> dialog(w[0]).hide());
+        png(LatencyTestWindows.endpointDialog(w[0]), out.resolve("latency-add-endpoint.png"));
+        robot.interact(() -> LatencyTestWindows.endpointDialog(w[0]).hide());
 
         robot.clickOn("#latency-run");
         until("both endpoints have frames on the timeline", () -> vm.lanes().stream().filter(l -> !l.frames().isEmpty())
@@ -146,12 +143,8 @@ public class LatencyScreenshots {
      */
     @Test
     void takeTheExecdScreenshot(@TempDir Path tmp) throws Exception {
-        Requirements.require(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
-        Requirements.require(TestCerts.opensslPresent(), TestCerts.MISSING);
-        Path out = Path.of(System.getProperty("sandtable.docs.images"));
-        Files.createDirectories(out);
-        FxToolkit.registerPrimaryStage();
-        TestCerts certs = TestCerts.make(tmp.resolve("tls"));
+        TestCerts certs = prepare(tmp);
+        Path out = out();
         openSandbox = new dev.sandtable.opensandbox.OpenSandboxTestServer("shots");
         openSandbox.execdGrace = Duration.ofSeconds(1);
         String id = openSandbox.seedSandbox("agent-7", "Running");
@@ -183,16 +176,21 @@ public class LatencyScreenshots {
         System.out.println("screenshot: " + out.resolve("latency-execd.png"));
     }
 
-    private static Window dialog(LatencyWindow w) {
-        return Window.getWindows().stream().filter(x -> x != w.stage() && x.isShowing() && x instanceof javafx.stage.Stage s
-                && "Add endpoint".equals(s.getTitle())).findFirst().orElse(null);
+    /** What both scenes need: nginx and openssl, an FX stage, and a CA with a certificate for the proxy's TLS. */
+    private static TestCerts prepare(Path tmp) throws Exception {
+        Requirements.require(NginxProxy.binary().isPresent(), NginxProxy.missingMessage());
+        Requirements.require(TestCerts.opensslPresent(), TestCerts.MISSING);
+        Files.createDirectories(out());
+        FxToolkit.registerPrimaryStage();
+        return TestCerts.make(tmp.resolve("tls"));
+    }
+
+    private static Path out() {
+        return Path.of(System.getProperty("sandtable.docs.images"));
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return c.getAsBoolean();
-        });
+        FxWait.until(what, Duration.ofSeconds(120), c);
     }
 
     private static void settle() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.sandtable.app.latency;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.app.viewmodel.LiveInventory;
 import dev.sandtable.app.viewmodel.Row;
 import dev.sandtable.latency.ProbeReport;
@@ -59,20 +60,7 @@ class LatencyWindowOpenSandboxTest {
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> {
-                WaitForAsyncUtils.waitForFxEvents();
-                return c.getAsBoolean();
-            });
-        } catch (java.util.concurrent.TimeoutException e) {
-            // the assertion names what did not happen
-        }
-        assertThat(c.getAsBoolean()).as(what).isTrue();
-    }
-
-    private static javafx.stage.Window dialog(LatencyWindow w) {
-        return javafx.stage.Window.getWindows().stream().filter(x -> x != w.stage() && x.isShowing() && x instanceof javafx.stage.Stage s
-                && "Add endpoint".equals(s.getTitle())).findFirst().orElse(null);
+        FxWait.until(what, Duration.ofSeconds(60), c);
     }
 
     @Test
@@ -104,11 +92,11 @@ class LatencyWindowOpenSandboxTest {
         robot.targetWindow(w[0].stage());
         // Add endpoint… for execd: only execd's URL through the proxy (and a CA); the API URL and key are the server's
         robot.clickOn("#latency-add-endpoint");
-        until("the endpoint dialog", () -> dialog(w[0]) != null);
+        until("the endpoint dialog", () -> LatencyTestWindows.endpointDialog(w[0]) != null);
         assertThat(robot.lookup("#endpoint-api-url").queryTextInputControl().isDisabled()).isTrue();
         assertThat(robot.lookup("#endpoint-api-key").queryTextInputControl().isDisabled()).isTrue();
         assertThat(robot.lookup("#endpoint-sandbox-url").queryTextInputControl().getPromptText()).contains("execd through the proxy");
-        robot.interact(() -> dialog(w[0]).hide());
+        robot.interact(() -> LatencyTestWindows.endpointDialog(w[0]).hide());
         robot.targetWindow(w[0].stage());
         robot.clickOn("#latency-run");
         until("the run finished", () -> vm.statusProperty().get() == LatencyViewModel.Status.DONE);

@@ -1,5 +1,6 @@
 package dev.sandtable.app.latency;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.app.viewmodel.LiveInventory;
 import dev.sandtable.app.viewmodel.Row;
 import dev.sandtable.latency.ProbeReport;
@@ -88,15 +89,7 @@ class LatencyWindowTest {
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> {
-                WaitForAsyncUtils.waitForFxEvents();
-                return c.getAsBoolean();
-            });
-        } catch (java.util.concurrent.TimeoutException e) {
-            // the assertion names what did not happen
-        }
-        assertThat(c.getAsBoolean()).as(what).isTrue();
+        FxWait.until(what, Duration.ofSeconds(60), c);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sandtable.app.terminal;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.e2b.E2bBackend;
 import dev.sandtable.e2b.FakeE2bPlatform;
 import dev.sandtable.app.testing.FakeE2bFixture;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -48,7 +50,7 @@ class TerminalPaneTest {
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        FakeE2bFixture.until(what, c);
+        FxWait.until(what, Duration.ofSeconds(15), c);
     }
 
     private static String screen(TerminalTab t) {

@@ -3,13 +3,9 @@ package dev.sandtable.app.testing;
 import dev.sandtable.e2b.E2bBackend;
 import dev.sandtable.e2b.E2bConfig;
 import dev.sandtable.e2b.FakeE2bPlatform;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A fake E2B platform with one running sandbox and an E2bBackend on it: what the terminal and watch window tests drive. */
 public final class FakeE2bFixture implements AutoCloseable {
@@ -22,15 +18,6 @@ public final class FakeE2bFixture implements AutoCloseable {
         backend = new E2bBackend(new E2bConfig(platform.uri(), FakeE2bPlatform.KEY, null, E2bConfig.Routing.SANDBOX_URL,
                 platform.uri(), Duration.ofSeconds(10), null));
         sandbox = platform.add("running");
-    }
-
-    /** Waits (FX events included) until the condition holds, then asserts it so a timeout names what was awaited. */
-    public static void until(String what, BooleanSupplier c) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return c.getAsBoolean();
-        });
-        assertThat(c.getAsBoolean()).as(what).isTrue();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sandtable.app.ui;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.app.terminal.TerminalTab;
 import dev.sandtable.app.terminal.TerminalWindow;
 import dev.sandtable.app.watch.WatchWindow;
@@ -22,14 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 3's "a file created from the terminal appears in the WatchDir pane", on a local sandbox through the real
@@ -70,15 +69,7 @@ class TerminalToWatchTest {
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
-                WaitForAsyncUtils.waitForFxEvents();
-                return c.getAsBoolean();
-            });
-        } catch (java.util.concurrent.TimeoutException e) {
-            // fall through to the assertion, which names what did not happen
-        }
-        assertThat(c.getAsBoolean()).as(what).isTrue();
+        FxWait.until(what, Duration.ofSeconds(30), c);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sandtable.app.watch;
 
+import dev.sandtable.app.testing.FxWait;
 import dev.sandtable.e2b.E2bBackend;
 import dev.sandtable.e2b.FakeE2bPlatform;
 import dev.sandtable.app.testing.FakeE2bFixture;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +42,7 @@ class WatchPaneTest {
     }
 
     private static void until(String what, BooleanSupplier c) throws Exception {
-        FakeE2bFixture.until(what, c);
+        FxWait.until(what, Duration.ofSeconds(15), c);
     }
 
     @Test
