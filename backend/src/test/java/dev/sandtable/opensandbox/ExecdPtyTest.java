@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,57 +56,11 @@ class ExecdPtyTest {
         return SandtableException.of(e);
     }
 
-    /** Everything the terminal printed, read on a thread of its own. */
-    static final class Screen {
-        private final StringBuilder seen = new StringBuilder();
-        private volatile boolean eof;
-
-        Screen(TerminalSession t) {
-            Thread.ofVirtual().start(() -> {
-                byte[] buf = new byte[4096];
-                try {
-                    for (int n; (n = t.output().read(buf)) > 0; ) synchronized (seen) {
-                        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                        seen.notifyAll();
-                    }
-                } catch (IOException ignored) {
-                }
-                synchronized (seen) {
-                    eof = true;
-                    seen.notifyAll();
-                }
-            });
-        }
-
-        String await(String text) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            synchronized (seen) {
-                while (!seen.toString().contains(text) && System.nanoTime() < end) seen.wait(200);
-                assertTrue(seen.toString().contains(text), "expected '" + text + "' on the terminal, saw: " + seen);
-                return seen.toString();
-            }
-        }
-
-        void awaitEof() throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            synchronized (seen) {
-                while (!eof && System.nanoTime() < end) seen.wait(200);
-                assertTrue(eof, "the output ends: " + seen);
-            }
-        }
-
-        String text() {
-            synchronized (seen) {
-                return seen.toString();
-            }
-        }
-    }
-
     @Test
     void keysRoundTripThroughARealBashPty() throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(100, 30)));
         assertInstanceOf(ExecdPtyTerminalSession.class, t);
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         get(t.write("echo \"v=$((6*7)) tty=$(tty | cut -c1-8) term=$TERM\"\r".getBytes()));
         screen.await("v=42 tty=/dev/pts term=xterm-256color\r\n"); // the typed line shows $((6*7)), not 42: this is the output
         assertTrue(server.requests().contains("POST execd /pty"), server.requests().toString());
@@ -122,7 +74,7 @@ class ExecdPtyTest {
     @Test
     void aResizeReachesThePty() throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(100, 30)));
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         get(t.write("echo size=$(stty size)\r".getBytes()));
         screen.await("size=30 100\r\n"); // execd starts bash at 80x24; the request's size follows at once
         get(t.resize(132, 43));
@@ -136,7 +88,7 @@ class ExecdPtyTest {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         List<TerminalState> states = new CopyOnWriteArrayList<>();
         t.onState(states::add);
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         get(t.write("exit 3\r".getBytes()));
         assertEquals(3, (int) get(t.exit()));
         screen.awaitEof();
@@ -149,7 +101,7 @@ class ExecdPtyTest {
     void aCommandRunsWithTheRequestsEnvironmentAndCwd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, new TerminalRequest(List.of("sh", "-c", "echo \"$GREETING from $PWD\"; exit 5"),
                 80, 24, Map.of("GREETING", "it's me"), dir.toString())));
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         assertEquals(5, (int) get(t.exit()));
         screen.await("it's me from " + dir.toRealPath());
     }
@@ -159,7 +111,7 @@ class ExecdPtyTest {
         server.ptySupported = false;
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         assertInstanceOf(ExecdTerminalSession.class, t);
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         screen.await("line mode (this execd has no PTY sessions: POST /pty answered 404)");
         get(t.write("echo $((40+2))\r".getBytes()));
         screen.await("42\r\n");
@@ -171,7 +123,7 @@ class ExecdPtyTest {
         server.refuseWebSockets = true;
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         assertInstanceOf(ExecdTerminalSession.class, t);
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         screen.await("line mode (the PTY WebSocket upgrade was refused with HTTP 400)");
         get(t.write("echo $((40+2))\r".getBytes()));
         screen.await("42\r\n");
@@ -185,7 +137,7 @@ class ExecdPtyTest {
     void aSignalReachesTheProgramAndTheExitFrameCarriesItsCode() throws Exception {
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, "echo started; sleep 30; echo not-interrupted"));
-        Recorder r = new Recorder();
+        TerminalOutput r = new TerminalOutput();
         ExecdPty pty = get(execd.connectPty(id, ExecdPty.Options.pty(), r));
         r.await("started");
         get(pty.signal("SIGINT"));
@@ -200,17 +152,17 @@ class ExecdPtyTest {
     void aSecondClientIsRefusedUnlessItTakesTheSessionOver() throws Exception {
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));
-        Recorder first = new Recorder();
+        TerminalOutput first = new TerminalOutput();
         ExecdPty a = get(execd.connectPty(id, ExecdPty.Options.pty(), first));
         assertEquals("pty", a.mode());
 
-        SandtableException refused = failure(execd.connectPty(id, ExecdPty.Options.pty(), new Recorder()));
+        SandtableException refused = failure(execd.connectPty(id, ExecdPty.Options.pty(), new TerminalOutput()));
         assertEquals(ErrorCode.INVALID_STATE, refused.code());
         assertTrue(refused.getMessage().contains("another client is already connected to PTY session " + id), refused.getMessage());
 
         get(a.stdin("echo one-$((1+1))\r".getBytes()));
         first.await("one-2");
-        Recorder second = new Recorder();
+        TerminalOutput second = new TerminalOutput();
         ExecdPty b = get(execd.connectPty(id, new ExecdPty.Options(0, true, false), second));
         assertEquals(ExecdPty.TAKEN_OVER, (int) get(first.closed), "the holder is closed with 4001");
         second.await("one-2"); // since=0 replays what the shell printed before
@@ -235,7 +187,7 @@ class ExecdPtyTest {
         server.ptyInjectFrame(frame);
         ExecdClient execd = get(backend.execd(sandbox));
         String id = get(execd.createPty(null, null));
-        Recorder r = new Recorder();
+        TerminalOutput r = new TerminalOutput();
         get(execd.connectPty(id, ExecdPty.Options.pty(), r));
         assertEquals(-1, (int) get(r.closed));
         assertNotNull(r.failure);
@@ -244,7 +196,7 @@ class ExecdPtyTest {
         get(execd.deletePty(id));
 
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         assertEquals(-1, (int) get(t.exit()), "the terminal ends rather than reattaching into the same error");
         screen.await("malformed PTY frame");
         t.close();
@@ -256,7 +208,7 @@ class ExecdPtyTest {
         ExecdClient execd = get(backend.execd(sandbox));
         execd.ptyConnectedTimeout(Duration.ofMillis(500));
         String id = get(execd.createPty(null, null));
-        Recorder r = new Recorder();
+        TerminalOutput r = new TerminalOutput();
         SandtableException e = failure(execd.connectPty(id, ExecdPty.Options.pty(), r));
         assertEquals(ErrorCode.UNAVAILABLE, e.code());
         assertTrue(e.getMessage().contains("did not send its PTY 'connected' frame within 500 ms"), e.getMessage());
@@ -269,7 +221,7 @@ class ExecdPtyTest {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         List<TerminalState> states = new CopyOnWriteArrayList<>();
         t.onState(states::add);
-        Screen screen = new Screen(t);
+        TerminalOutput screen = TerminalOutput.readFrom(t.output());
         get(t.write("X=4$((1+1))\r".getBytes()));
         get(t.write("echo mark-$((1+1))\r".getBytes()));
         screen.await("mark-2\r\n");
@@ -286,40 +238,5 @@ class ExecdPtyTest {
         assertEquals(2, all.split("mark-2", -1).length, "the replay after reattaching repeats nothing already shown: " + all);
         assertTrue(server.requests().stream().anyMatch(q -> q.startsWith("GET execd /pty/" + t.id() + "/ws")), server.requests().toString());
         t.close();
-    }
-
-    /** An {@link ExecdPty.Listener} that keeps what it is told. */
-    static final class Recorder implements ExecdPty.Listener {
-        final StringBuilder out = new StringBuilder();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        volatile SandtableException failure;
-
-        @Override
-        public synchronized void output(byte[] bytes) {
-            out.append(new String(bytes, StandardCharsets.UTF_8));
-            notifyAll();
-        }
-
-        @Override
-        public void exit(int code) {
-            exit.complete(code);
-        }
-
-        synchronized String text() {
-            return out.toString();
-        }
-
-        @Override
-        public void closed(int status, String reason, SandtableException failure) {
-            this.failure = failure;
-            closed.complete(status);
-        }
-
-        synchronized void await(String text) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!out.toString().contains(text) && System.nanoTime() < end) wait(200);
-            assertTrue(out.toString().contains(text), "expected '" + text + "', got: " + out);
-        }
     }
 }

@@ -59,7 +59,7 @@ class OpenSandboxExecdBenchmarkTest {
             server.ptySupported = false;
             var terminal = backend.openTerminal(id, new dev.sandtable.spi.TerminalRequest(java.util.List.of(), 80, 24, java.util.Map.of(), null))
                     .get(30, TimeUnit.SECONDS);
-            Output lines = Output.readFrom(terminal.output());
+            TerminalOutput lines = TerminalOutput.readFrom(terminal.output());
             lines.await("$ ", 0);
             Histogram lineMode = new Histogram(3);
             int lineCount = Bench.count(50);
@@ -102,7 +102,7 @@ class OpenSandboxExecdBenchmarkTest {
              var backend = new OpenSandboxBackend(new OpenSandboxConfig(server.apiUrl(), KEY, Duration.ofSeconds(5)))) {
             ExecdClient execd = backend.execd(server.seedSandbox("bench-pty", "Running")).get(30, TimeUnit.SECONDS);
             String id = execd.createPty(null, null).get(30, TimeUnit.SECONDS);
-            Output out = new Output();
+            TerminalOutput out = new TerminalOutput();
             ExecdPty pty = execd.connectPty(id, ExecdPty.Options.pty(), out).get(30, TimeUnit.SECONDS);
             pty.stdin("PS1='$ '\r".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
             out.await("$ ", 0);
@@ -130,53 +130,6 @@ class OpenSandboxExecdBenchmarkTest {
             print("PTY command line -> its output line" + Bench.mark(n), line);
             pty.close();
             execd.deletePty(id).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** A terminal's output so far (a PTY's, or read from a terminal session), for waiting on text after a given position. */
-    private static final class Output implements ExecdPty.Listener {
-        private final StringBuilder seen = new StringBuilder();
-
-        /** The output of {@code in}, read on a platform thread until it ends. */
-        static Output readFrom(java.io.InputStream in) {
-            Output o = new Output();
-            Thread.ofPlatform().daemon().name("bench-terminal-reader").start(() -> {
-                byte[] buf = new byte[4096];
-                try {
-                    for (int n; (n = in.read(buf)) >= 0; ) o.output(java.util.Arrays.copyOf(buf, n));
-                } catch (java.io.IOException e) {
-                    // the terminal ended
-                }
-            });
-            return o;
-        }
-
-        @Override
-        public synchronized void output(byte[] bytes) {
-            seen.append(new String(bytes, StandardCharsets.UTF_8));
-            notifyAll();
-        }
-
-        @Override
-        public void exit(int code) {
-        }
-
-        @Override
-        public synchronized void closed(int status, String reason, dev.sandtable.spi.SandtableException failure) {
-            notifyAll();
-        }
-
-        synchronized int length() {
-            return seen.length();
-        }
-
-        synchronized void await(String text, int from) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (seen.indexOf(text, from) < 0) {
-                long left = end - System.nanoTime();
-                if (left <= 0) throw new AssertionError("no '" + text + "' after position " + from + " in: " + seen);
-                wait(Math.max(1, left / 1_000_000));
-            }
         }
     }
 

@@ -28,10 +28,6 @@ class DockerWindowTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            WindowDriver.fx(() -> {
-                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
-                return null;
-            });
             w.stop();
         } finally {
             if (containerId != null) try {

@@ -33,10 +33,6 @@ class OpenSandboxWindowTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            WindowDriver.fx(() -> {
-                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
-                return null;
-            });
             w.stop();
         } finally {
             if (seeder != null) seeder.close();

@@ -38,10 +38,6 @@ class RemoteBackendWindowTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            WindowDriver.fx(() -> {
-                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
-                return null;
-            });
             w.stop();
         } finally {
             if (seeder != null) seeder.close();

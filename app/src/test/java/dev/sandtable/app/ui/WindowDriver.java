@@ -44,8 +44,17 @@ final class WindowDriver {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Closes the terminal and watch windows (their streams end), then the application and every other stage. */
     void stop() throws TimeoutException {
         if (app == null) return;
+        fx(() -> {
+            try {
+                dev.sandtable.app.terminal.TerminalWindow.closeEverything();
+            } finally {
+                dev.sandtable.app.watch.WatchWindow.closeEverything();
+            }
+            return null;
+        });
         FxToolkit.cleanupApplication(app);
         fx(() -> {
             for (Window w : List.copyOf(Window.getWindows())) if (w instanceof Stage s && s != stage) s.close();
