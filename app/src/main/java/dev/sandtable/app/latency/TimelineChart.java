@@ -35,9 +35,14 @@ public final class TimelineChart extends Region {
     private static final Color RAIL = Color.web("#d0d7de");
     private static final Color TEXT = Color.web("#1f2328");
     private static final Color MUTED = Color.web("#656d76");
+    private static final Font TITLE_FONT = Font.font("System", FontWeight.BOLD, 12);
+    /** A lane title's room: the rail labels stand right-aligned before the time axis. */
+    private static final double TITLE_W = LABEL_W - 8 - 64;
 
     private final Canvas canvas = new Canvas();
     private final ObservableList<Lane> lanes;
+    /** Lane titles as drawn (cut short where too long): measured once, not on every redraw. */
+    private final java.util.Map<String, String> fittedTitles = new java.util.HashMap<>();
 
     public TimelineChart(ObservableList<Lane> lanes) {
         this.lanes = lanes;
@@ -155,10 +160,9 @@ public final class TimelineChart extends Region {
         }
         g.setTextAlign(TextAlignment.LEFT);
         g.setFill(TEXT);
-        Font title = Font.font("System", FontWeight.BOLD, 12);
-        g.setFont(title);
-        // the rail labels stand right-aligned before x0: a long endpoint name is cut short rather than run into them
-        g.fillText(fit(l.column() + " · " + l.stream().cliName(), title, LABEL_W - 8 - 64), 8, y + 18);
+        g.setFont(TITLE_FONT);
+        // a long endpoint name is cut short rather than run into the rail labels
+        g.fillText(fittedTitles.computeIfAbsent(l.column() + " · " + l.stream().cliName(), t -> fit(t, TITLE_FONT, TITLE_W)), 8, y + 18);
         g.setFont(Font.font("System", 11));
         g.setFill(c);
         g.fillText((l.verdict() == null ? "running" : l.verdict().name()) + (l.evidence() ? "" : " · latest trial"), 8, y + 36);
