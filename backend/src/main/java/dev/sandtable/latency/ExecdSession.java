@@ -110,7 +110,7 @@ final class ExecdSession implements AutoCloseable {
     private static void read(Stream st, InputStream in, TrialRecorder r) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
-                JsonNode ev = event(line);
+                JsonNode ev = ExecdClient.event(line);
                 if (ev != null) {
                     String type = ev.path("type").asText("unknown");
                     r.frame(type, detail(type, ev));
@@ -119,17 +119,6 @@ final class ExecdSession implements AutoCloseable {
             r.ended(null);
         } catch (IOException e) {
             if (!st.cancelled) r.ended("the stream was cut: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        }
-    }
-
-    /** One SSE line: {@code data: {...}}, or the bare JSON object execd writes; anything else (comments, blank) is null. */
-    static JsonNode event(String line) {
-        String s = line.startsWith("data:") ? line.substring(5).trim() : line.trim();
-        if (!s.startsWith("{")) return null;
-        try {
-            return Json.mapper().readTree(s);
-        } catch (IOException e) {
-            return null;
         }
     }
 

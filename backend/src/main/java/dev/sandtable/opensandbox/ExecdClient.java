@@ -155,8 +155,8 @@ public final class ExecdClient {
         }, STREAM_READERS);
     }
 
-    /** One SSE line: {@code data: {...}}, or a bare JSON object as some execd versions write; anything else is ignored. */
-    static JsonNode event(String line) {
+    /** One SSE line: {@code data: {...}}, or a bare JSON object as some execd versions write; anything else is null. */
+    public static JsonNode event(String line) {
         String s = line.startsWith("data:") ? line.substring(5).trim() : line.trim();
         if (!s.startsWith("{")) return null;
         try {
