@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** A probe session's wait for one call: its answer, or a sentence naming the endpoint and the call. */
+/** The lab's wait for one call: its answer, or a sentence naming the endpoint and the call. */
 final class CallWait {
     private CallWait() {
     }
@@ -33,13 +34,22 @@ final class CallWait {
     /** As {@link #await}, for a probe that lets an interrupt end the run. */
     static <T> T awaitInterruptibly(CompletableFuture<T> f, Duration timeout, String label, String what,
                                     Function<Throwable, SandtableException> describe) throws InterruptedException {
+        return get(f, timeout.plusSeconds(1), describe, () -> label + ": " + what + " got no answer within " + timeout.toMillis() + " ms");
+    }
+
+    /**
+     * The result of {@code f} within {@code wait}: a failure becomes {@code describe}'s exception; past the wait the
+     * call is cancelled and fails with {@code noAnswer}'s sentence.
+     */
+    static <T> T get(CompletableFuture<T> f, Duration wait, Function<Throwable, SandtableException> describe,
+                     Supplier<String> noAnswer) throws InterruptedException {
         try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
             throw describe.apply(e.getCause() == null ? e : e.getCause());
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, label + ": " + what + " got no answer within " + timeout.toMillis() + " ms");
+            throw new SandtableException(ErrorCode.UNAVAILABLE, noAnswer.get());
         }
     }
 }

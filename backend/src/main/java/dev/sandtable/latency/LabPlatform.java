@@ -3,11 +3,9 @@ package dev.sandtable.latency;
 import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What the lab needs of a platform, whatever its sandboxes' agent: a temporary sandbox, and each endpoint's probes for
@@ -54,13 +52,6 @@ interface LabPlatform extends AutoCloseable {
     }
 
     static <T> T await(CompletableFuture<T> f, String what, long seconds) throws InterruptedException {
-        try {
-            return f.get(seconds, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw SandtableException.of(e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new SandtableException(ErrorCode.UNAVAILABLE, what + " took longer than " + seconds + " s");
-        }
+        return CallWait.get(f, Duration.ofSeconds(seconds), SandtableException::of, () -> what + " took longer than " + seconds + " s");
     }
 }
