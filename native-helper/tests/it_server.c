@@ -22,7 +22,7 @@ static char dir[] = "/tmp/sandtable-it-XXXXXX";
 static char sock[100], images[256], state[256], outside[256];
 static int connect_raw(void);
 static pid_t helper = -1;
-static uint32_t next_req = 1;
+static _Atomic uint32_t next_req = 1;
 
 static void start_helper(void) {
     helper = fork();
@@ -81,10 +81,11 @@ static int read_n(int fd, uint8_t *b, size_t n) {
     return 0;
 }
 
-static struct fields rf;
+/* per thread: several_clients reads replies on eight threads at once */
+static _Thread_local struct fields rf;
 /* Receives one reply: its flags (FRAME_FLAG_ERROR...), fields in rf; -1 on EOF. */
 static int recv_reply(int fd, struct frame_hdr *h) {
-    static uint8_t b[FRAME_MAX_PAYLOAD];
+    static _Thread_local uint8_t b[FRAME_MAX_PAYLOAD];
     uint8_t hb[FRAME_HDR_LEN];
     if (read_n(fd, hb, sizeof hb) < 0) return -1;
     if (frame_hdr_decode(hb, h) < 0) return -2;
