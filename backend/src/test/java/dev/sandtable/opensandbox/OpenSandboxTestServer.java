@@ -74,7 +74,7 @@ public final class OpenSandboxTestServer implements AutoCloseable {
     public volatile boolean allocatedStep;
     /** False: {@code /pools} answers 501 as the Docker runtime does. */
     public volatile boolean poolsSupported = true;
-    /** execd's {@code ping} cadence on a command stream (execd: 3 s; here the first comes one interval after init). */
+    /** execd's {@code ping} cadence on a command stream (execd: at init, then every 3 s). */
     public volatile Duration execdPingInterval = Duration.ofSeconds(3);
     /** True: a wrong or missing execd token is answered 401 as execd does (else it is recorded as a violation and served). */
     public volatile boolean execdRefusesWrongToken;
@@ -546,9 +546,9 @@ public final class OpenSandboxTestServer implements AutoCloseable {
             sse(out, JSON.createObjectNode().put("type", "init").put("text", "cmd-" + p.pid()).put("timestamp", t0));
             pinger = Thread.ofVirtual().start(() -> {
                 try {
-                    while (true) {
-                        Thread.sleep(execdPingInterval);
+                    while (true) { // at init, then every interval, as execd's wait.Until does
                         sse(out, JSON.createObjectNode().put("type", "ping").put("text", "pong").put("timestamp", System.currentTimeMillis()));
+                        Thread.sleep(execdPingInterval);
                     }
                 } catch (InterruptedException | IOException e) {
                     if (e instanceof IOException) p.destroyForcibly(); // the client went away
