@@ -7,6 +7,7 @@ import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalStateRelay;
 
 import java.io.Closeable;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ final class DockerTerminalSession implements TerminalSession {
     private volatile boolean closed;
     private volatile int columns;
     private volatile int rows;
-    private volatile Consumer<TerminalState> stateListener = s -> { };
+    private final TerminalStateRelay states = new TerminalStateRelay();
     private volatile int restarts;
 
     private DockerTerminalSession(DockerEngine engine, String containerId, TerminalRequest request, boolean attach) {
@@ -151,7 +152,7 @@ final class DockerTerminalSession implements TerminalSession {
             throw new SandtableException(ErrorCode.UNAVAILABLE, "the terminal's stream did not open within 30 s");
         if (failed[0] != null) throw engine.map(failed[0], "opening a terminal");
         resizeNow();
-        state(TerminalState.CONNECTED);
+        states.set(TerminalState.CONNECTED);
     }
 
     private void resizeNow() {
@@ -195,7 +196,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     private void reconnect(long since) {
         while (!closed) {
-            state(TerminalState.RECONNECTING);
+            states.set(TerminalState.RECONNECTING);
             if (System.nanoTime() - since > RECONNECT_BUDGET.toNanos()) {
                 output.push("\r\n[sandtable: the Docker engine did not come back within 30 s; the terminal has ended]\r\n".getBytes(StandardCharsets.UTF_8));
                 finish(-1);
@@ -230,11 +231,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     private void finish(int code) {
         output.end();
-        if (exit.complete(code)) state(TerminalState.ENDED);
-    }
-
-    private void state(TerminalState s) {
-        stateListener.accept(s);
+        if (states.end()) exit.complete(code);
     }
 
     private static byte[] randomBytes() {
@@ -280,7 +277,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     @Override
     public void onState(Consumer<TerminalState> listener) {
-        stateListener = listener == null ? s -> { } : listener;
+        states.listen(listener);
     }
 
     /** Drops the stream as a network failure would (tests: the reconnect path). */
@@ -314,8 +311,6 @@ final class DockerTerminalSession implements TerminalSession {
         } catch (java.io.IOException ignored) {
             // already gone
         }
-        output.end();
-        exit.complete(-1);
-        state(TerminalState.ENDED);
+        finish(-1);
     }
 }

@@ -11,6 +11,7 @@ import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalStateRelay;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ final class E2bTerminalSession implements TerminalSession {
     private volatile ConnectStream stream;
     private volatile boolean closed;
     private volatile Integer exitCode;
-    private volatile Consumer<TerminalState> stateListener = s -> { };
+    private final TerminalStateRelay states = new TerminalStateRelay();
     private volatile int reconnects;
 
     private E2bTerminalSession(ConnectClient envd, Tuning tuning) {
@@ -111,7 +112,7 @@ final class E2bTerminalSession implements TerminalSession {
             JsonNode ev = message.path("event");
             if (ev.has("start")) {
                 pid = ev.path("start").path("pid").asLong();
-                state(TerminalState.CONNECTED);
+                states.set(TerminalState.CONNECTED);
                 started.complete(E2bTerminalSession.this);
             } else if (ev.has("data")) {
                 JsonNode d = ev.path("data");
@@ -141,7 +142,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     private void reconnect(long since) {
         if (closed) return;
-        state(TerminalState.RECONNECTING);
+        states.set(TerminalState.RECONNECTING);
         long elapsed = System.nanoTime() - since;
         if (elapsed > tuning.reconnectBudget().toNanos()) {
             finish(-1);
@@ -174,12 +175,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     private void finish(int code) {
         output.end();
-        exit.complete(code);
-        state(TerminalState.ENDED);
-    }
-
-    private void state(TerminalState s) {
-        stateListener.accept(s);
+        if (states.end()) exit.complete(code);
     }
 
     private static byte[] decode(String b64) {
@@ -262,7 +258,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     @Override
     public void onState(Consumer<TerminalState> listener) {
-        stateListener = listener == null ? s -> { } : listener;
+        states.listen(listener);
     }
 
     /** Drops the current stream as a network failure would (tests: reattaching). */

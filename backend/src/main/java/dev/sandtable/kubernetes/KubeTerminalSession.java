@@ -4,6 +4,7 @@ import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalStateRelay;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
@@ -34,7 +35,7 @@ final class KubeTerminalSession implements TerminalSession {
     private final OutputStream input;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("sandtable-kube-tty-in").factory());
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private volatile Consumer<TerminalState> stateListener = s -> { };
+    private final TerminalStateRelay states = new TerminalStateRelay();
 
     private KubeTerminalSession(String id, ExecWatch watch) {
         this.id = id;
@@ -101,7 +102,7 @@ final class KubeTerminalSession implements TerminalSession {
     }
 
     private void finish(int code) {
-        if (exit.complete(code)) stateListener.accept(TerminalState.ENDED);
+        if (states.end()) exit.complete(code);
     }
 
     @Override
@@ -138,8 +139,7 @@ final class KubeTerminalSession implements TerminalSession {
 
     @Override
     public void onState(Consumer<TerminalState> listener) {
-        stateListener = listener == null ? s -> { } : listener;
-        stateListener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
+        states.listen(listener);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.sandtable.spi.ErrorCode;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalStateRelay;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     private volatile Integer exitCode;
     /** Output bytes received so far: where a reattach resumes ({@code since}). Only the receiving thread writes it. */
     private volatile long received;
-    private volatile Consumer<TerminalState> stateListener = s -> {
-    };
-    private volatile TerminalState current = TerminalState.CONNECTED;
+    private final TerminalStateRelay states = new TerminalStateRelay();
 
     private ExecdPtyTerminalSession(ExecdClient execd, String sessionId) {
         this.execd = execd;
@@ -170,7 +169,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     private void reconnect(long since, int attempt) {
         if (closed || exit.isDone()) return;
-        state(TerminalState.RECONNECTING);
+        states.set(TerminalState.RECONNECTING);
         if (System.nanoTime() - since > RECONNECT_BUDGET.toNanos()) {
             finish(-1);
             return;
@@ -185,7 +184,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
                 pty = p;
                 reattaching = false;
                 live.complete(p);
-                state(TerminalState.CONNECTED);
+                states.set(TerminalState.CONNECTED);
             });
         }).whenComplete((v, e) -> {
             if (e == null || closed) return;
@@ -199,13 +198,8 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
         if (!finished.compareAndSet(false, true)) return;
         live.completeExceptionally(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         output.end();
-        state(TerminalState.ENDED);
+        states.end();
         exit.complete(code);
-    }
-
-    private void state(TerminalState s) {
-        current = s;
-        stateListener.accept(s);
     }
 
     // ---- TerminalSession
@@ -249,9 +243,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     @Override
     public void onState(Consumer<TerminalState> listener) {
-        stateListener = listener == null ? s -> {
-        } : listener;
-        stateListener.accept(current);
+        states.listen(listener);
     }
 
     /** Drops the WebSocket as a network failure would (tests: reattaching). */

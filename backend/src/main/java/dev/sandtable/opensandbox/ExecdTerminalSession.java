@@ -5,6 +5,7 @@ import dev.sandtable.e2b.ByteQueueInputStream;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalStateRelay;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -30,8 +31,7 @@ final class ExecdTerminalSession implements TerminalSession {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("execd-terminal").factory());
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private volatile Consumer<TerminalState> stateListener = s -> {
-    };
+    private final TerminalStateRelay states = new TerminalStateRelay();
 
     private ExecdTerminalSession(ExecdClient execd, String sessionId) {
         this.execd = execd;
@@ -153,9 +153,7 @@ final class ExecdTerminalSession implements TerminalSession {
 
     @Override
     public void onState(Consumer<TerminalState> listener) {
-        stateListener = listener == null ? s -> {
-        } : listener;
-        stateListener.accept(exit.isDone() ? TerminalState.ENDED : TerminalState.CONNECTED);
+        states.listen(listener);
     }
 
     @Override
@@ -164,10 +162,10 @@ final class ExecdTerminalSession implements TerminalSession {
     }
 
     private void close(int code) {
-        if (!exit.complete(code)) return;
+        if (!states.end()) return;
         execd.deleteSession(sessionId).exceptionally(e -> null);
         runner.shutdownNow();
         output.end();
-        stateListener.accept(TerminalState.ENDED);
+        exit.complete(code);
     }
 }

@@ -20,10 +20,16 @@ public interface TerminalSession extends AutoCloseable {
 
     CompletableFuture<Void> resize(int columns, int rows);
 
-    /** Completes with the exit code when the program ends (-1 when unknown, e.g. the session was closed). */
+    /**
+     * Completes with the exit code when the program ends (-1 when unknown, e.g. the session was closed), after
+     * {@code ENDED} has been reported.
+     */
     CompletableFuture<Integer> exit();
 
-    /** Listens to connection changes (called on a backend thread); replaces any earlier listener. */
+    /**
+     * Listens to connection changes (called on a backend thread); replaces any earlier listener, which hears the
+     * current state at once. Each change is reported once; {@code ENDED} is final. See {@link TerminalStateRelay}.
+     */
     void onState(Consumer<TerminalState> listener);
 
     /** Ends the program and the session. */

@@ -100,6 +100,7 @@ class E2bLocalServerTest {
         List<TerminalSession.TerminalState> states = new CopyOnWriteArrayList<>();
         t.onState(states::add);
         until("reattached", () -> states.contains(TerminalSession.TerminalState.CONNECTED));
+        assertThat(states.getFirst()).as("the state when the listener came").isEqualTo(TerminalSession.TerminalState.RECONNECTING);
         t.write("echo $MARK\r".getBytes(StandardCharsets.UTF_8));
         // only the shell that ran the export knows MARK: the echoed export line shows "kept-$((40+2))", not the value
         until("the same shell answered", () -> out.text().contains("kept-42"));

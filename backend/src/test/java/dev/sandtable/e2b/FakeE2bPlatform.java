@@ -277,6 +277,10 @@ public final class FakeE2bPlatform implements AutoCloseable {
             }
             String l = p.line.toString();
             p.line.setLength(0);
+            if (l.matches("exit \\d{1,3}")) { // typed key by key, as a terminal window sends it
+                p.end(Integer.parseInt(l.substring(5)));
+                return;
+            }
             StringBuilder out = new StringBuilder("\r\n");
             if (l.startsWith("echo ")) out.append(l.substring(5)).append("\r\n");
             if (l.matches("seq \\d{1,5}")) // "seq N" prints 1..N, one per line, as coreutils' seq does

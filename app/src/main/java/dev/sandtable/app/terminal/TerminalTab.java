@@ -6,6 +6,7 @@ import dev.sandtable.spi.Backend;
 import dev.sandtable.spi.SandtableException;
 import dev.sandtable.spi.TerminalRequest;
 import dev.sandtable.spi.TerminalSession;
+import dev.sandtable.spi.TerminalSession.TerminalState;
 import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
@@ -63,12 +64,12 @@ public final class TerminalTab extends Tab {
         body.getChildren().setAll(widget.getPane());
         String base = sandboxName + " · " + s.id();
         setText(base);
-        s.onState(st -> Platform.runLater(() -> setText(switch (st) {
-            case CONNECTED -> base;
-            case RECONNECTING -> base + " · reconnecting…";
-            case ENDED -> base + " · ended";
-        })));
-        s.exit().thenAccept(code -> Platform.runLater(() -> setText(base + " · exited" + (code >= 0 ? " (" + code + ")" : ""))));
+        TerminalState[] state = {TerminalState.CONNECTED}; // the last one reported, read and written on the FX thread
+        s.onState(st -> Platform.runLater(() -> {
+            state[0] = st;
+            setText(TerminalTitle.of(base, st, s.exit()));
+        }));
+        s.exit().whenComplete((code, e) -> Platform.runLater(() -> setText(TerminalTitle.of(base, state[0], s.exit()))));
         Platform.runLater(this::focus);
     }
 

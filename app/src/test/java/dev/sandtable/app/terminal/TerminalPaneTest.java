@@ -85,6 +85,17 @@ class TerminalPaneTest {
         until("closing the window ends the last shell", () -> platform.liveProcesses() == 0);
     }
 
+    @Test
+    void theTabTitleKeepsTheExitCodeOnceTheShellExits() throws Exception {
+        TerminalTab t = openShell();
+        String base = "web-1 · " + t.session().id();
+        assertThat(t.getText()).isEqualTo(base);
+        run("exit 3");
+        until("the exit code in the title", () -> t.getText().equals(base + " · exited (3)"));
+        robot.interact(() -> { }); // whatever else the session posted to the FX thread has run by now
+        assertThat(t.getText()).isEqualTo(base + " · exited (3)");
+    }
+
     /** A started terminal with the keyboard on it. */
     private TerminalTab openShell() throws Exception {
         TerminalTab[] tab = new TerminalTab[1];
