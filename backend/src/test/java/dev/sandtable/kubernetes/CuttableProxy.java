@@ -35,13 +35,16 @@ final class CuttableProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket in = server.accept();
-                if (down) {
-                    in.close();
-                    continue;
-                }
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(in);
-                open.add(out);
+                synchronized (this) { // a connection accepted while cut() runs is cut too, not left open
+                    if (down) {
+                        in.close();
+                        out.close();
+                        continue;
+                    }
+                    open.add(in);
+                    open.add(out);
+                }
                 Thread.ofVirtual().start(() -> pump(in, out));
                 Thread.ofVirtual().start(() -> pump(out, in));
             } catch (IOException e) {
@@ -61,7 +64,7 @@ final class CuttableProxy implements AutoCloseable {
         }
     }
 
-    void cut() {
+    synchronized void cut() {
         down = true;
         for (Socket s : open) close(s);
     }
