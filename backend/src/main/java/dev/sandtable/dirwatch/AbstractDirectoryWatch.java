@@ -7,6 +7,7 @@ import dev.sandtable.spi.WatchRequest;
 import dev.sandtable.spi.WatchState;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,6 +45,15 @@ public abstract class AbstractDirectoryWatch implements DirectoryWatch {
         stop();
         listener.onState(new WatchState.Ended(clock.instant(), error));
         return true;
+    }
+
+    /**
+     * Ends the watch with {@code error}, then fails {@code start} with it unless it has completed: whoever sees the
+     * start fail has already been told {@link WatchState.Ended}.
+     */
+    protected final void endAndFail(CompletableFuture<?> start, SandtableException error) {
+        end(error);
+        start.completeExceptionally(error);
     }
 
     @Override

@@ -166,8 +166,7 @@ final class DockerDirectoryWatch extends AbstractDirectoryWatch {
 
     private void fail(SandtableException e) {
         if (!isOpen()) return;
-        started.completeExceptionally(e);
-        end(e);
+        endAndFail(started, e);
     }
 
     private void ended(SandtableException error) {
@@ -184,8 +183,8 @@ final class DockerDirectoryWatch extends AbstractDirectoryWatch {
                 error = new SandtableException(ErrorCode.INTERNAL, "the watch ended before it started"
                         + (err.isEmpty() ? " (does the sandbox have /bin/sh?)" : ": " + err));
         }
-        if (!started.isDone() && error != null) started.completeExceptionally(error);
-        end(error);
+        if (error != null) endAndFail(started, error);
+        else end(null);
     }
 
     /** The script's exit code (2: no such directory), or -1 when unknown. */
@@ -217,6 +216,5 @@ final class DockerDirectoryWatch extends AbstractDirectoryWatch {
     @Override
     protected void stop() {
         closeStream();
-        if (!started.isDone()) started.cancel(false);
     }
 }

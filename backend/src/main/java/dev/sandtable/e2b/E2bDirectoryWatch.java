@@ -85,14 +85,13 @@ final class E2bDirectoryWatch extends AbstractDirectoryWatch implements StreamLi
         SandtableException e = error;
         if (e == null && !started.isDone())
             e = new SandtableException(dev.sandtable.spi.ErrorCode.INTERNAL, "the watch ended before it started");
-        if (e != null) started.completeExceptionally(e);
-        end(e);
+        if (e != null) endAndFail(started, e);
+        else end(null);
     }
 
     @Override
     protected void stop() {
         ConnectStream s = stream;
         if (s != null) s.cancel();
-        started.cancel(false);
     }
 }

@@ -48,12 +48,18 @@ public final class ExecdDirectoryWatch extends AbstractDirectoryWatch {
         Instant asked = clock.instant();
         long t0 = System.nanoTime();
         listener.onState(new WatchState.Connecting(asked));
-        return w.list().thenApply(first -> {
+        CompletableFuture<DirectoryWatch> started = new CompletableFuture<>();
+        w.list().whenComplete((first, e) -> {
+            if (e != null) {
+                w.endAndFail(started, SandtableException.of(e));
+                return;
+            }
             listener.onState(new WatchState.Started(clock.instant(), Duration.ofNanos(System.nanoTime() - t0),
                     "polling every " + interval.toMillis() + " ms (execd has no directory watch): changes within one interval merge"));
             w.thread = Thread.ofVirtual().name("execd-watch").start(() -> w.run(first));
-            return w;
+            started.complete(w);
         });
+        return started;
     }
 
     private CompletableFuture<Map<String, FileStamp>> list() {

@@ -49,6 +49,21 @@ class AbstractDirectoryWatchTest {
     }
 
     @Test
+    void aStartThatFailsHasReportedEndedBeforeItsFutureFails() {
+        Ends ends = new Ends();
+        Watch w = new Watch(ends);
+        java.util.concurrent.CompletableFuture<Watch> start = new java.util.concurrent.CompletableFuture<>();
+        List<Integer> endsSeenByTheFailure = new CopyOnWriteArrayList<>();
+        start.whenComplete((v, e) -> endsSeenByTheFailure.add(ends.ended.size()));
+        SandtableException missing = new SandtableException(ErrorCode.NOT_FOUND, "path relative not found");
+        w.endAndFail(start, missing);
+        assertThat(endsSeenByTheFailure).containsExactly(1);
+        assertThat(start).isCompletedExceptionally();
+        assertThat(ends.ended.getFirst().error()).isSameAs(missing);
+        assertThat(w.isOpen()).isFalse();
+    }
+
+    @Test
     void aFailureEndsTheWatchWithItsErrorAndACloseAfterItChangesNothing() {
         Ends ends = new Ends();
         Watch w = new Watch(ends);

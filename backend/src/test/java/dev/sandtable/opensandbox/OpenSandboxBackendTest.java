@@ -301,9 +301,20 @@ class OpenSandboxBackendTest {
         assertEvent(events, dev.sandtable.spi.FsEvent.FsEventType.REMOVE, "sub/a.txt");
         w.close();
         assertFalse(w.isOpen());
+        List<dev.sandtable.spi.WatchState> missingStates = new java.util.concurrent.CopyOnWriteArrayList<>();
         assertEquals(ErrorCode.NOT_FOUND, failure(backend.watchDir("files", new dev.sandtable.spi.WatchRequest(dir.resolve("missing").toString(), false),
-                e -> {
+                new dev.sandtable.spi.WatchListener() {
+                    @Override
+                    public void onEvent(dev.sandtable.spi.FsEvent event) {
+                    }
+
+                    @Override
+                    public void onState(dev.sandtable.spi.WatchState state) {
+                        missingStates.add(state);
+                    }
                 })).code());
+        // told before the future failed, as every watch does
+        assertTrue(missingStates.getLast() instanceof dev.sandtable.spi.WatchState.Ended ended && ended.error() != null, "ended: " + missingStates);
     }
 
     private static void assertEvent(java.util.concurrent.BlockingQueue<dev.sandtable.spi.FsEvent> q, dev.sandtable.spi.FsEvent.FsEventType type,
