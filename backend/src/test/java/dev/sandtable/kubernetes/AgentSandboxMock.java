@@ -22,6 +22,23 @@ import java.util.Map;
  */
 public final class AgentSandboxMock {
     public static final String NS = "agents";
+    private static final java.util.concurrent.atomic.AtomicInteger SETTLES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Waits until the backend's pod watch in {@code ns} is open and has received everything the mock server had to
+     * send it, by labelling {@code pod} and waiting for that change to come back as an event (the mock sends a watch's
+     * events one after another). Call it before a test closes or cuts the watch: the mock server (fabric8 7.8.0) must
+     * not lose a watch socket while it is still writing to it. Its {@code WatchEventsListener.onClosed}/{@code onFailure}
+     * then waits on the Vert.x event loop for a write that needs that same loop, and every request the loop serves
+     * stalls for up to 30 s.
+     */
+    static void awaitPodWatchIdle(KubernetesClient client, String ns, String pod, Events events) {
+        String mark = Integer.toString(SETTLES.incrementAndGet());
+        client.pods().inNamespace(ns).withName(pod)
+                .edit(p -> new PodBuilder(p).editMetadata().addToLabels("sandtable-test-settled", mark).endMetadata().build());
+        events.await(dev.sandtable.spi.BackendEvent.Upserted.class, u -> u.resource() instanceof dev.sandtable.model.Sandbox s
+                && s.name().equals(pod) && mark.equals(s.metadata().get("sandtable-test-settled")));
+    }
 
     private AgentSandboxMock() {
     }

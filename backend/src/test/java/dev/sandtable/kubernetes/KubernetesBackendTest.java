@@ -155,10 +155,10 @@ class KubernetesBackendTest {
         Events events = new Events();
         backend(null).watch(events);
         events.await(BackendEvent.Synced.class, s -> true);
+        AgentSandboxMock.awaitPodWatchIdle(client, NS, "here", events);
         String id = backend.info().id();
         assertThat(backend.useNamespace("Not A Namespace")).failsWithin(Duration.ofSeconds(5));
-        // a deadline, not a timing goal: stopping the old informers and listing again can take long on a loaded machine
-        backend.useNamespace("elsewhere").get(90, java.util.concurrent.TimeUnit.SECONDS);
+        backend.useNamespace("elsewhere").get(60, java.util.concurrent.TimeUnit.SECONDS); // a deadline, not a timing goal
         BackendEvent.Synced other = events.await(BackendEvent.Synced.class, s -> s.inventory().sandboxes().stream().anyMatch(x -> x.name().equals("there")));
         assertThat(other.inventory().sandboxes()).extracting(Sandbox::name).containsExactly("there");
         assertThat(backend.info().id()).isEqualTo(id);

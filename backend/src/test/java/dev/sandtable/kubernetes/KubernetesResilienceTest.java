@@ -90,7 +90,7 @@ class KubernetesResilienceTest {
         Events events = new Events();
         b.watch(events);
         events.await(BackendEvent.Synced.class, s -> s.inventory().sandboxes().size() == 2);
-        awaitWatchIdle(events);
+        AgentSandboxMock.awaitPodWatchIdle(client, NS, "stays", events);
 
         proxy.cut();
         BackendEvent.Connection lost = events.await(BackendEvent.Connection.class, c -> c.state() == ConnectionState.RECONNECTING);
@@ -110,20 +110,6 @@ class KubernetesResilienceTest {
         // and it follows changes again
         client.pods().inNamespace(NS).resource(AgentSandboxMock.pod("after", "Running", Map.of())).create();
         events.await(BackendEvent.Upserted.class, u -> u.resource().name().equals("after"));
-    }
-
-    /**
-     * Waits until the backend's pod watch is open and has received everything the mock server had to send it. The mock
-     * server (fabric8 7.8.0) must not lose a watch socket while it is still writing to it: its
-     * {@code WatchEventsListener.onFailure} then waits on the event loop for a write that needs that same event loop,
-     * and every request served by that loop stalls for up to 30 s (seen in CI: a DELETE timed out). A change to the
-     * pod "stays" that comes back as an event is the proof, as the mock sends a watch's events one after another.
-     */
-    private void awaitWatchIdle(Events events) {
-        client.pods().inNamespace(NS).withName("stays")
-                .edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata().addToLabels("watched", "yes").endMetadata().build());
-        events.await(BackendEvent.Upserted.class, u -> u.resource() instanceof Sandbox s && s.name().equals("stays")
-                && "yes".equals(s.metadata().get("watched")));
     }
 
     @Test
