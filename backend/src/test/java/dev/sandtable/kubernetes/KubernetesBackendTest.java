@@ -39,8 +39,8 @@ class KubernetesBackendTest {
     }
 
     @AfterEach
-    void close() {
-        if (backend != null) backend.close();
+    void close() throws Exception {
+        MockServerTeardown.serverFirst(server, backend);
     }
 
     @Test

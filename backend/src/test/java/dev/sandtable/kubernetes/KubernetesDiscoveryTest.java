@@ -27,8 +27,8 @@ class KubernetesDiscoveryTest {
     KubernetesBackend backend;
 
     @AfterEach
-    void close() {
-        if (backend != null) backend.close();
+    void close() throws Exception {
+        MockServerTeardown.serverFirst(server, backend);
     }
 
     BackendEvent.Synced sync(Events events) {

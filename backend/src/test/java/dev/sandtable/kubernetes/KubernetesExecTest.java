@@ -51,8 +51,8 @@ class KubernetesExecTest {
     }
 
     @AfterEach
-    void close() {
-        backend.close();
+    void close() throws Exception {
+        MockServerTeardown.serverFirst(server, backend);
     }
 
     /** The exec URL fabric8 sends for this command. */

@@ -35,8 +35,8 @@ class KubernetesOpenSandboxCrdTest {
     KubernetesBackend backend;
 
     @AfterEach
-    void close() {
-        if (backend != null) backend.close();
+    void close() throws Exception {
+        MockServerTeardown.serverFirst(server, backend);
     }
 
     BackendEvent.Synced sync(Events events) {

@@ -46,8 +46,8 @@ class KubernetesOperationsTest {
     }
 
     @AfterEach
-    void close() {
-        backend.close();
+    void close() throws Exception {
+        MockServerTeardown.serverFirst(server, backend);
     }
 
     GenericKubernetesResource get(AgentKind k, String name) {

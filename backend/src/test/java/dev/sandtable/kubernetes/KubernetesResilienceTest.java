@@ -30,7 +30,7 @@ class KubernetesResilienceTest {
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) c.close();
+        MockServerTeardown.serverFirst(server, toClose.reversed().toArray(AutoCloseable[]::new));
     }
 
     KubernetesBackend backend(KubernetesClient c) {

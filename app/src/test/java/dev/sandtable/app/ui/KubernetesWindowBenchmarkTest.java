@@ -53,7 +53,7 @@ class KubernetesWindowBenchmarkTest {
 
     @AfterEach
     void stop() throws Exception {
-        w.stop();
+        dev.sandtable.kubernetes.MockServerTeardown.serverFirst(server, w::stop);
     }
 
     @Test

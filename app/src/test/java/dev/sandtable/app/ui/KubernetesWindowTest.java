@@ -30,7 +30,7 @@ class KubernetesWindowTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            w.stop();
+            dev.sandtable.kubernetes.MockServerTeardown.serverFirst(server, w::stop);
         } finally {
             if (kubeconfig != null) kubeconfig.close();
         }
