@@ -87,7 +87,9 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
         return execd.connectPty(id, ExecdPty.Options.pty(), s).thenCompose(p -> {
             s.pty = p;
             s.live.complete(p);
-            return p.resize(request.columns(), request.rows()); // execd starts bash at 80x24
+            // execd starts bash at 80x24. A resize that fails here means the connection has ended already, which the
+            // session reports itself (a malformed frame, say, says so on the screen): the open does not fail over it.
+            return p.resize(request.columns(), request.rows()).exceptionally(e -> null);
         }).handle((v, failure) -> {
             if (failure == null) return (TerminalSession) s;
             execd.deletePty(id).exceptionally(e -> null);
