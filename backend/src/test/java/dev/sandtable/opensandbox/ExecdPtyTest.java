@@ -109,10 +109,15 @@ class ExecdPtyTest {
     @Test
     void withoutPtyRoutesTheTerminalFallsBackToLineModeAndSaysWhy() throws Exception {
         server.ptySupported = false;
+        assertALineModeTerminalThatSays("line mode (this execd has no PTY sessions: POST /pty answered 404)");
+    }
+
+    /** Opens a terminal, which must be the line-mode fallback saying {@code why}, and runs a command in it. */
+    private void assertALineModeTerminalThatSays(String why) throws Exception {
         TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
         assertInstanceOf(ExecdTerminalSession.class, t);
         TerminalOutput screen = TerminalOutput.readFrom(t.output());
-        screen.await("line mode (this execd has no PTY sessions: POST /pty answered 404)");
+        screen.await(why);
         get(t.write("echo $((40+2))\r".getBytes()));
         screen.await("42\r\n");
         t.close();
@@ -121,13 +126,7 @@ class ExecdPtyTest {
     @Test
     void aRefusedWebSocketUpgradeFallsBackToLineModeAndSaysWhy() throws Exception {
         server.refuseWebSockets = true;
-        TerminalSession t = get(backend.openTerminal(sandbox, TerminalRequest.shell(80, 24)));
-        assertInstanceOf(ExecdTerminalSession.class, t);
-        TerminalOutput screen = TerminalOutput.readFrom(t.output());
-        screen.await("line mode (the PTY WebSocket upgrade was refused with HTTP 400)");
-        get(t.write("echo $((40+2))\r".getBytes()));
-        screen.await("42\r\n");
-        t.close();
+        assertALineModeTerminalThatSays("line mode (the PTY WebSocket upgrade was refused with HTTP 400)");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the unused PTY session is deleted in the background
         while (server.requests().stream().noneMatch(r -> r.startsWith("DELETE execd /pty/")) && System.nanoTime() < end) Thread.sleep(20);
         assertTrue(server.requests().stream().anyMatch(r -> r.startsWith("DELETE execd /pty/")), server.requests().toString());
