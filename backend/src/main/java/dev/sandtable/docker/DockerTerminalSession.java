@@ -44,7 +44,6 @@ final class DockerTerminalSession implements TerminalSession {
     private final boolean attach;
     private final String token = HexFormat.of().formatHex(randomBytes());
     private final ByteQueueInputStream output = new ByteQueueInputStream();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile ByteQueueInputStream input;
     private volatile String execId;
     private volatile Closeable stream;
@@ -231,7 +230,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     private void finish(int code) {
         output.end();
-        if (states.end()) exit.complete(code);
+        states.end(code);
     }
 
     private static byte[] randomBytes() {
@@ -253,7 +252,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Void> write(byte[] data) {
-        if (closed || exit.isDone())
+        if (closed || states.exit().isDone())
             return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         input.push(data.clone());
         return CompletableFuture.completedFuture(null);
@@ -261,7 +260,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Void> resize(int columns, int rows) {
-        if (columns <= 0 || rows <= 0 || closed || exit.isDone()) return CompletableFuture.completedFuture(null);
+        if (columns <= 0 || rows <= 0 || closed || states.exit().isDone()) return CompletableFuture.completedFuture(null);
         this.columns = columns;
         this.rows = rows;
         return engine.async("resizing the terminal", () -> {
@@ -272,7 +271,7 @@ final class DockerTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Integer> exit() {
-        return exit;
+        return states.exit();
     }
 
     @Override
@@ -301,7 +300,7 @@ final class DockerTerminalSession implements TerminalSession {
         closed = true;
         ByteQueueInputStream in = input;
         if (in != null) in.end();
-        if (!attach && !exit.isDone()) engine.async("ending the terminal's program", () -> {
+        if (!attach && !states.exit().isDone()) engine.async("ending the terminal's program", () -> {
             killProgram();
             return null;
         }).exceptionally(e -> null);

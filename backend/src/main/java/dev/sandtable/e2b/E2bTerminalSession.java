@@ -49,7 +49,6 @@ final class E2bTerminalSession implements TerminalSession {
     private final ConnectClient envd;
     private final Tuning tuning;
     private final ByteQueueInputStream output = new ByteQueueInputStream();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<TerminalSession> started = new CompletableFuture<>();
     private final Object inputLock = new Object();
     private ByteArrayOutputStream pendingInput;
@@ -175,7 +174,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     private void finish(int code) {
         output.end();
-        if (states.end()) exit.complete(code);
+        states.end(code);
     }
 
     private static byte[] decode(String b64) {
@@ -195,7 +194,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Void> write(byte[] input) {
-        if (closed || exit.isDone())
+        if (closed || states.exit().isDone())
             return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         synchronized (inputLock) {
             if (pendingInput == null) {
@@ -228,7 +227,7 @@ final class E2bTerminalSession implements TerminalSession {
         req.putObject("input").put("pty", Base64.getEncoder().encodeToString(data));
         envd.unary("process.Process/SendInput", req, UNARY_TIMEOUT).whenComplete((r, e) -> {
             Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
-            if (cause instanceof SandtableException se && se.code() == ErrorCode.UNAVAILABLE && !closed && !exit.isDone()
+            if (cause instanceof SandtableException se && se.code() == ErrorCode.UNAVAILABLE && !closed && !states.exit().isDone()
                     && System.nanoTime() - firstTry < tuning.reconnectBudget().toNanos()) {
                 RETRIES.schedule(() -> send(data, f, firstTry), 200, TimeUnit.MILLISECONDS);
                 return;
@@ -244,7 +243,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Void> resize(int columns, int rows) {
-        if (closed || exit.isDone()) return CompletableFuture.completedFuture(null);
+        if (closed || states.exit().isDone()) return CompletableFuture.completedFuture(null);
         ObjectNode req = E2bApi.object();
         req.putObject("process").put("pid", pid);
         req.putObject("pty").putObject("size").put("cols", columns).put("rows", rows);
@@ -253,7 +252,7 @@ final class E2bTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Integer> exit() {
-        return exit;
+        return states.exit();
     }
 
     @Override
@@ -273,7 +272,7 @@ final class E2bTerminalSession implements TerminalSession {
         if (closed) return;
         closed = true;
         int code = exitCode == null ? -1 : exitCode; // what was known before the kill
-        if (pid >= 0 && !exit.isDone()) {
+        if (pid >= 0 && !states.exit().isDone()) {
             ObjectNode req = E2bApi.object();
             req.putObject("process").put("pid", pid);
             req.put("signal", "SIGNAL_SIGKILL");

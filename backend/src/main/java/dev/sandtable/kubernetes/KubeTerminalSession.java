@@ -34,14 +34,13 @@ final class KubeTerminalSession implements TerminalSession {
     private final ExecWatch watch;
     private final OutputStream input;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("sandtable-kube-tty-in").factory());
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final TerminalStateRelay states = new TerminalStateRelay();
 
     private KubeTerminalSession(String id, ExecWatch watch) {
         this.id = id;
         this.watch = watch;
         this.input = watch.getInput();
-        watch.exitCode().whenComplete((code, t) -> finish(code == null ? -1 : code));
+        watch.exitCode().whenComplete((code, t) -> states.end(code == null ? -1 : code));
     }
 
     static KubeTerminalSession open(KubernetesClient client, String namespace, KubernetesBackend.PodRef pod, TerminalRequest request,
@@ -59,13 +58,13 @@ final class KubeTerminalSession implements TerminalSession {
             @Override
             public void onFailure(Throwable t, Response failureResponse) {
                 opened.completeExceptionally(t);
-                if (self[0] != null) self[0].finish(-1);
+                if (self[0] != null) self[0].states.end(-1);
             }
 
             @Override
             public void onClose(int code, String reason) {
                 opened.complete(null);
-                if (self[0] != null) self[0].finish(-1);
+                if (self[0] != null) self[0].states.end(-1);
             }
         }).exec(command(request).toArray(String[]::new));
         try {
@@ -101,10 +100,6 @@ final class KubeTerminalSession implements TerminalSession {
         return cmd;
     }
 
-    private void finish(int code) {
-        if (states.end()) exit.complete(code);
-    }
-
     @Override
     public String id() {
         return id;
@@ -134,7 +129,7 @@ final class KubeTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Integer> exit() {
-        return exit;
+        return states.exit();
     }
 
     @Override
@@ -146,6 +141,6 @@ final class KubeTerminalSession implements TerminalSession {
     public void close() {
         watch.close();
         writer.shutdown();
-        finish(-1);
+        states.end(-1);
     }
 }

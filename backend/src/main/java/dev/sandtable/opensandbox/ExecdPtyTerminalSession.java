@@ -38,7 +38,6 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     private final ExecdClient execd;
     private final String sessionId;
     private final ByteQueueInputStream output = new ByteQueueInputStream();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile ExecdPty pty;
     /** The connection input goes to: replaced by an incomplete one while reattaching, so keys wait rather than fail. */
@@ -170,7 +169,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
     }
 
     private void reconnect(long since, int attempt) {
-        if (closed || exit.isDone()) return;
+        if (closed || states.exit().isDone()) return;
         states.set(TerminalState.RECONNECTING);
         if (System.nanoTime() - since > RECONNECT_BUDGET.toNanos()) {
             finish(-1);
@@ -200,8 +199,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
         if (!finished.compareAndSet(false, true)) return;
         live.completeExceptionally(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         output.end();
-        states.end();
-        exit.complete(code);
+        states.end(code);
     }
 
     // ---- TerminalSession
@@ -218,7 +216,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     @Override
     public CompletableFuture<Void> write(byte[] input) {
-        if (closed || exit.isDone())
+        if (closed || states.exit().isDone())
             return CompletableFuture.failedFuture(new SandtableException(ErrorCode.INVALID_STATE, "the terminal has ended"));
         synchronized (inputLock) { // in order, also across a reattach
             CompletableFuture<Void> f = inputTail.handle((v, e) -> null).thenCompose(v -> live.thenCompose(p -> p.stdin(input)));
@@ -229,7 +227,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     @Override
     public CompletableFuture<Void> resize(int columns, int rows) {
-        if (closed || exit.isDone()) return CompletableFuture.completedFuture(null);
+        if (closed || states.exit().isDone()) return CompletableFuture.completedFuture(null);
         return live.thenCompose(p -> p.resize(columns, rows));
     }
 
@@ -240,7 +238,7 @@ final class ExecdPtyTerminalSession implements TerminalSession, ExecdPty.Listene
 
     @Override
     public CompletableFuture<Integer> exit() {
-        return exit;
+        return states.exit();
     }
 
     @Override

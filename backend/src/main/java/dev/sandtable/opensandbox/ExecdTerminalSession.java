@@ -28,7 +28,6 @@ final class ExecdTerminalSession implements TerminalSession {
     private final ExecdClient execd;
     private final String sessionId;
     private final ByteQueueInputStream output = new ByteQueueInputStream();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("execd-terminal").factory());
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final TerminalStateRelay states = new TerminalStateRelay();
@@ -63,7 +62,7 @@ final class ExecdTerminalSession implements TerminalSession {
     /** Edits the line and echoes it; Enter sends it to execd. Runs in order on the caller's thread (cheap). */
     @Override
     public synchronized CompletableFuture<Void> write(byte[] input) {
-        if (exit.isDone()) return CompletableFuture.failedFuture(new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_STATE, "the session has ended"));
+        if (states.exit().isDone()) return CompletableFuture.failedFuture(new SandtableException(dev.sandtable.spi.ErrorCode.INVALID_STATE, "the session has ended"));
         for (byte b : input) {
             switch (b) {
                 case '\r', '\n' -> {
@@ -116,7 +115,7 @@ final class ExecdTerminalSession implements TerminalSession {
                     output.push(("\u001b[31m" + SandtableException.of(e).getMessage() + "\u001b[0m\r\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
-            if (!exit.isDone()) output.push(PROMPT);
+            if (!states.exit().isDone()) output.push(PROMPT);
         });
     }
 
@@ -148,7 +147,7 @@ final class ExecdTerminalSession implements TerminalSession {
 
     @Override
     public CompletableFuture<Integer> exit() {
-        return exit;
+        return states.exit();
     }
 
     @Override
@@ -162,10 +161,9 @@ final class ExecdTerminalSession implements TerminalSession {
     }
 
     private void close(int code) {
-        if (!states.end()) return;
+        if (!states.end(code)) return;
         execd.deleteSession(sessionId).exceptionally(e -> null);
         runner.shutdownNow();
         output.end();
-        exit.complete(code);
     }
 }

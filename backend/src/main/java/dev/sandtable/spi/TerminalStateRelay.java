@@ -1,14 +1,16 @@
 package dev.sandtable.spi;
 
 import dev.sandtable.spi.TerminalSession.TerminalState;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A terminal session's connection state and its one listener, as {@link TerminalSession#onState} promises them: a new
- * listener hears the current state at once, a state is reported when it changes (not again while it holds), and
- * {@code ENDED} is final.
+ * A terminal session's connection state, its one listener and its exit code, as {@link TerminalSession#onState} and
+ * {@link TerminalSession#exit} promise them: a new listener hears the current state at once, a state is reported when
+ * it changes (not again while it holds), and {@code ENDED} is final and heard before the exit code completes.
  */
 public final class TerminalStateRelay {
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private TerminalState current = TerminalState.CONNECTED;
     private Consumer<TerminalState> listener = s -> {
     };
@@ -28,9 +30,19 @@ public final class TerminalStateRelay {
         return true;
     }
 
-    /** Moves to {@code ENDED}: true only the first time, so the caller can end the rest of the session once. */
-    public boolean end() {
-        return set(TerminalState.ENDED);
+    /**
+     * Moves to {@code ENDED}, then completes the exit code with {@code code}: true only the first time, so the caller
+     * can end the rest of the session once.
+     */
+    public boolean end(int code) {
+        if (!set(TerminalState.ENDED)) return false;
+        exit.complete(code);
+        return true;
+    }
+
+    /** The session's exit code, once it has ended (see {@link TerminalSession#exit}). */
+    public CompletableFuture<Integer> exit() {
+        return exit;
     }
 
     public synchronized TerminalState current() {

@@ -33,11 +33,21 @@ class TerminalStateRelayTest {
     @Test
     void endedIsFinalAndEndIsTrueOnlyTheFirstTime() {
         relay.listen(heard::add);
-        assertThat(relay.end()).isTrue();
-        assertThat(relay.end()).isFalse();
+        assertThat(relay.end(3)).isTrue();
+        assertThat(relay.end(-1)).isFalse();
         assertThat(relay.set(CONNECTED)).isFalse();
         assertThat(relay.current()).isEqualTo(ENDED);
         assertThat(heard).containsExactly(CONNECTED, ENDED);
+        assertThat(relay.exit()).isCompletedWithValue(3);
+    }
+
+    @Test
+    void theExitCodeCompletesAfterEndedWasHeard() {
+        List<List<TerminalState>> heardByTheExit = new ArrayList<>();
+        relay.listen(heard::add);
+        relay.exit().thenRun(() -> heardByTheExit.add(List.copyOf(heard)));
+        relay.end(0);
+        assertThat(heardByTheExit).containsExactly(List.of(CONNECTED, ENDED));
     }
 
     @Test
@@ -45,7 +55,7 @@ class TerminalStateRelayTest {
         List<TerminalState> first = new ArrayList<>();
         relay.listen(first::add);
         relay.listen(null);
-        relay.end();
+        relay.end(0);
         assertThat(first).containsExactly(CONNECTED);
     }
 }
